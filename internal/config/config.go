@@ -1,0 +1,294 @@
+// Package config reads opsqa.yaml: the organisation (teams, members,
+// services), how issues map to tickets, the KPI targets and the lint
+// settings. Validation against schemas/config.schema.json happens in the
+// lint rules, which report positions; Load only decodes and fills defaults.
+package config
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"path"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+)
+
+// FileName is where the configuration lives, at the repository root.
+const FileName = "opsqa.yaml"
+
+// Config is opsqa.yaml decoded, with defaults filled in.
+type Config struct {
+	Organisation     string              `yaml:"organisation"`
+	Repository       string              `yaml:"repository"`
+	DefaultBranch    string              `yaml:"default_branch"`
+	Timezone         string              `yaml:"timezone"`
+	Site             Site                `yaml:"site"`
+	Collections      []Collection        `yaml:"collections"`
+	Roles            []Role              `yaml:"roles"`
+	Teams            []Team              `yaml:"teams"`
+	Services         []Service           `yaml:"services"`
+	Labels           Labels              `yaml:"labels"`
+	KPI              KPI                 `yaml:"kpi"`
+	ReviewIntervals  map[string]int      `yaml:"review_intervals"`
+	RequiredSections map[string][]string `yaml:"required_sections"`
+	AlertRules       []string            `yaml:"alert_rules"`
+	Lint             Lint                `yaml:"lint"`
+	Scorecard        Scorecard           `yaml:"scorecard"`
+}
+
+// Site configures the published knowledge site.
+type Site struct {
+	Title    string `yaml:"title"`
+	BaseURL  string `yaml:"base_url"`
+	Language string `yaml:"language"`
+}
+
+// Collection maps a folder to the kind of document it holds.
+type Collection struct {
+	Path string `yaml:"path"`
+	Kind string `yaml:"kind"`
+}
+
+// Role is a responsibility a person holds, such as on-call-engineer.
+type Role struct {
+	ID          string `yaml:"id"`
+	Name        string `yaml:"name"`
+	Description string `yaml:"description"`
+	OnCall      bool   `yaml:"on_call"`
+}
+
+// Team owns documents and services.
+type Team struct {
+	ID          string   `yaml:"id"`
+	Name        string   `yaml:"name"`
+	Description string   `yaml:"description"`
+	Members     []Member `yaml:"members"`
+}
+
+// Member is a person on a team, by GitHub login.
+type Member struct {
+	Login string `yaml:"login"`
+	Name  string `yaml:"name"`
+	Role  string `yaml:"role"`
+}
+
+// Service is something the organisation runs and measures.
+type Service struct {
+	ID          string `yaml:"id"`
+	Name        string `yaml:"name"`
+	Team        string `yaml:"team"`
+	Tier        int    `yaml:"tier"`
+	Description string `yaml:"description"`
+}
+
+// Labels maps GitHub issue labels to ticket classes and attributes.
+// Matching is case-insensitive.
+type Labels struct {
+	Incident       []string `yaml:"incident"`
+	Problem        []string `yaml:"problem"`
+	Feedback       []string `yaml:"feedback"`
+	QuizResult     []string `yaml:"quiz_result"`
+	Acknowledged   []string `yaml:"acknowledged"`
+	Mitigated      []string `yaml:"mitigated"`
+	SeverityPrefix string   `yaml:"severity_prefix"`
+	ServicePrefix  string   `yaml:"service_prefix"`
+}
+
+// KPI holds the targets of the plan and the policies that decide how
+// milestones are read from tickets.
+type KPI struct {
+	MTTRTargetSeconds          int64            `yaml:"mttr_target_seconds"`
+	ResolvedWithinSeconds      int64            `yaml:"resolved_within_seconds"`
+	ResolvedWithinTargetRatio  float64          `yaml:"resolved_within_target_ratio"`
+	FirstResponseTargetSeconds map[string]int64 `yaml:"first_response_target_seconds"`
+	// ResponseSignals lists what counts as a first response: "comment",
+	// "assignment", "label" (an acknowledged label).
+	ResponseSignals []string `yaml:"response_signals"`
+	// Responders is "anyone" or "team-members".
+	Responders string `yaml:"responders"`
+	// Resolution is "final-close" or "first-close".
+	Resolution         string  `yaml:"resolution"`
+	SatisfactionTarget float64 `yaml:"satisfaction_target"`
+}
+
+// Lint holds per-rule settings and ignored paths.
+type Lint struct {
+	Rules  map[string]string `yaml:"rules"`
+	Ignore []string          `yaml:"ignore"`
+}
+
+// Scorecard defines levels and the checks that reach them.
+type Scorecard struct {
+	Levels []string         `yaml:"levels"`
+	Checks []ScorecardCheck `yaml:"checks"`
+}
+
+// ScorecardCheck is one check of a scorecard.
+type ScorecardCheck struct {
+	ID          string  `yaml:"id"`
+	Title       string  `yaml:"title"`
+	Level       string  `yaml:"level"`
+	Weight      float64 `yaml:"weight"`
+	AppliesTo   string  `yaml:"applies_to"`
+	Remediation string  `yaml:"remediation"`
+}
+
+// DefaultCollections are the folders of DESIGN.md.
+var DefaultCollections = []Collection{
+	{Path: "content/runbooks", Kind: "runbook"},
+	{Path: "content/postmortems", Kind: "postmortem"},
+	{Path: "processes", Kind: "process"},
+	{Path: "training/curricula", Kind: "curriculum"},
+	{Path: "training/modules", Kind: "module"},
+	{Path: "training/quizzes", Kind: "quiz"},
+}
+
+// Kinds lists every document kind.
+var Kinds = []string{"runbook", "postmortem", "process", "curriculum", "module", "quiz"}
+
+// Default returns the configuration used where opsqa.yaml leaves a value out.
+func Default() *Config {
+	return &Config{
+		DefaultBranch: "main",
+		Timezone:      "UTC",
+		Site:          Site{Language: "en"},
+		Collections:   DefaultCollections,
+		Labels: Labels{
+			Incident:      []string{"incident"},
+			Problem:       []string{"problem"},
+			Feedback:      []string{"feedback"},
+			QuizResult:    []string{"quiz-result"},
+			Acknowledged:  []string{"acknowledged"},
+			Mitigated:     []string{"mitigated"},
+			ServicePrefix: "service:",
+		},
+		KPI: KPI{
+			MTTRTargetSeconds:         1800,
+			ResolvedWithinSeconds:     86400,
+			ResolvedWithinTargetRatio: 0.8,
+			ResponseSignals:           []string{"comment"},
+			Responders:                "anyone",
+			Resolution:                "final-close",
+		},
+		ReviewIntervals: map[string]int{
+			"runbook": 180, "process": 365, "postmortem": 365,
+			"curriculum": 365, "module": 365, "quiz": 365,
+		},
+		RequiredSections: map[string][]string{
+			"runbook": {"Overview", "Symptoms", "Impact", "Diagnosis", "Mitigation", "Escalation"},
+		},
+		Scorecard: Scorecard{Levels: []string{"bronze", "silver", "gold"}},
+	}
+}
+
+// Parse decodes opsqa.yaml over the defaults. Keys the file leaves out keep
+// their default; maps are merged key by key.
+func Parse(data []byte) (*Config, error) {
+	c := Default()
+	intervals, sections := c.ReviewIntervals, c.RequiredSections
+	c.ReviewIntervals, c.RequiredSections = nil, nil
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	if err := dec.Decode(c); err != nil && !errors.Is(err, io.EOF) {
+		return nil, fmt.Errorf("decode %s: %w", FileName, err)
+	}
+	c.ReviewIntervals = mergeMap(intervals, c.ReviewIntervals)
+	c.RequiredSections = mergeMap(sections, c.RequiredSections)
+	if len(c.Collections) == 0 {
+		c.Collections = DefaultCollections
+	}
+	for i := range c.Scorecard.Checks {
+		if c.Scorecard.Checks[i].Weight == 0 {
+			c.Scorecard.Checks[i].Weight = 1
+		}
+	}
+	return c, nil
+}
+
+func mergeMap[V any](base, over map[string]V) map[string]V {
+	out := make(map[string]V, len(base)+len(over))
+	for k, v := range base {
+		out[k] = v
+	}
+	for k, v := range over {
+		out[k] = v
+	}
+	return out
+}
+
+// Load reads opsqa.yaml from the root of fsys. A missing file is not an
+// error: the defaults describe a repository laid out as DESIGN.md says.
+func Load(fsys fs.FS) (*Config, error) {
+	data, err := fs.ReadFile(fsys, FileName)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return Default(), nil
+		}
+		return nil, fmt.Errorf("read %s: %w", FileName, err)
+	}
+	return Parse(data)
+}
+
+// KindOf returns the kind of the collection holding the slash-separated
+// path, or "" when no collection holds it. The longest matching folder wins.
+func (c *Config) KindOf(p string) string {
+	best, kind := -1, ""
+	for _, col := range c.Collections {
+		dir := strings.TrimSuffix(path.Clean(col.Path), "/")
+		if strings.HasPrefix(p, dir+"/") && len(dir) > best {
+			best, kind = len(dir), col.Kind
+		}
+	}
+	return kind
+}
+
+// Team returns the team with the given id.
+func (c *Config) Team(id string) (Team, bool) {
+	for _, t := range c.Teams {
+		if t.ID == id {
+			return t, true
+		}
+	}
+	return Team{}, false
+}
+
+// Service returns the service with the given id.
+func (c *Config) Service(id string) (Service, bool) {
+	for _, s := range c.Services {
+		if s.ID == id {
+			return s, true
+		}
+	}
+	return Service{}, false
+}
+
+// Role returns the role with the given id.
+func (c *Config) Role(id string) (Role, bool) {
+	for _, r := range c.Roles {
+		if r.ID == id {
+			return r, true
+		}
+	}
+	return Role{}, false
+}
+
+// MemberTeams maps each member's login to the ids of the teams they are on.
+func (c *Config) MemberTeams() map[string][]string {
+	m := map[string][]string{}
+	for _, t := range c.Teams {
+		for _, mem := range t.Members {
+			m[strings.ToLower(mem.Login)] = append(m[strings.ToLower(mem.Login)], t.ID)
+		}
+	}
+	return m
+}
+
+// ReviewInterval returns the review interval in days for a kind.
+func (c *Config) ReviewInterval(kind string) int {
+	if d, ok := c.ReviewIntervals[kind]; ok {
+		return d
+	}
+	return 365
+}
