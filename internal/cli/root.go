@@ -47,7 +47,8 @@ incidents tracked as GitHub issues, and publishes a knowledge site.`,
 		return usageError("%v\nRun '%s --help' for usage.", err, c.CommandPath())
 	})
 	root.AddCommand(
-	// Commands, one file each. Keep this list sorted.
+		// Commands, one file each. Keep this list sorted.
+		newLintCmd(env, nil),
 	)
 	return root
 }

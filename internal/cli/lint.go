@@ -1,0 +1,260 @@
+package cli
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/opsqa/opsqa/internal/config"
+	"github.com/opsqa/opsqa/internal/lint"
+	"github.com/opsqa/opsqa/internal/report"
+)
+
+type lintOptions struct {
+	env           *Env
+	Root          string
+	Paths         []string
+	Format        string
+	ChangedSince  string
+	Baseline      string
+	WriteBaseline string
+	Today         string
+}
+
+func newLintCmd(env *Env, runF func(*lintOptions) error) *cobra.Command {
+	opts := &lintOptions{env: env}
+	cmd := &cobra.Command{
+		Use:   "lint [PATH...]",
+		Short: "Check documents against their schemas and the rules",
+		Long: `Check runbooks, processes, postmortems, curricula, modules, quizzes and
+opsqa.yaml: front matter against the JSON Schemas, required sections, links,
+references, quizzes, RACI tables, alert coverage, review dates and shell
+snippets. Every finding has file:line:col, a severity, a rule ID and a fix.
+
+With no PATH the whole repository is checked. PATHs and --changed-since
+limit what is reported; the whole repository is still read, because links
+and references cross files.
+
+Output: text (grouped and coloured on a terminal, one line per finding
+otherwise), json, github (annotations, chosen automatically when
+GITHUB_ACTIONS=true, plus a job summary in $GITHUB_STEP_SUMMARY), sarif.
+
+Exit status: 0 no errors, 1 findings at error level, 2 usage or
+configuration error, 3 could not run.`,
+		Example: `  opsqa lint
+  opsqa lint content/runbooks/postgres-disk-space.md
+  opsqa lint --changed-since origin/main --format github
+  opsqa lint --format sarif > opsqa.sarif
+  opsqa lint --write-baseline .opsqa-baseline.json   # adopt on an existing repository
+  opsqa lint --baseline .opsqa-baseline.json         # then fail only on new findings`,
+		RunE: func(c *cobra.Command, args []string) error {
+			opts.Paths = args
+			if runF != nil {
+				return runF(opts)
+			}
+			return lintRun(opts)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&opts.Root, "root", "", "repository root (default: the nearest folder up with opsqa.yaml)")
+	f.StringVar(&opts.Format, "format", "", "output format: text, json, github, sarif (default text, or github in GitHub Actions)")
+	f.StringVar(&opts.ChangedSince, "changed-since", "", "report only files changed since this Git revision")
+	f.StringVar(&opts.Baseline, "baseline", "", "ignore findings recorded in this baseline file")
+	f.StringVar(&opts.WriteBaseline, "write-baseline", "", "record the current findings in this file and exit 0")
+	f.StringVar(&opts.Today, "today", "", "date to measure review intervals against, YYYY-MM-DD (default: today)")
+	return cmd
+}
+
+func lintRun(opts *lintOptions) error {
+	env := opts.env
+	root, err := repoRoot(env, opts.Root)
+	if err != nil {
+		return err
+	}
+	today, err := dateFlag(env, "today", opts.Today)
+	if err != nil {
+		return err
+	}
+	format := opts.Format
+	if format == "" {
+		format = "text"
+		if env.Getenv("GITHUB_ACTIONS") == "true" {
+			format = "github"
+		}
+	}
+	switch format {
+	case "text", "json", "github", "sarif":
+	default:
+		return usageError("unknown --format %q: use text, json, github or sarif", format)
+	}
+	paths, err := relPaths(env, root, opts.Paths)
+	if err != nil {
+		return err
+	}
+	if opts.ChangedSince != "" {
+		changed, err := changedFiles(root, opts.ChangedSince)
+		if err != nil {
+			return err
+		}
+		paths = append(paths, changed...)
+		if len(changed) == 0 {
+			paths = []string{"\x00none"} // nothing changed: report nothing
+		}
+	}
+	res, err := lint.Run(lint.Options{Root: root, Paths: paths, Today: today})
+	if err != nil {
+		return err
+	}
+	findings := &report.Findings{Diagnostics: res.Diagnostics, Files: res.Files, Rules: ruleInfos()}
+	if opts.WriteBaseline != "" {
+		if err := lint.WriteBaseline(opts.WriteBaseline, lint.NewBaseline(res.Diagnostics)); err != nil {
+			return err
+		}
+		fmt.Fprintf(env.ErrOut, "recorded %d findings in %s\n", len(res.Diagnostics), opts.WriteBaseline)
+		return nil
+	}
+	if opts.Baseline != "" {
+		b, err := lint.ReadBaseline(opts.Baseline)
+		if err != nil {
+			return usageError("%v", err)
+		}
+		findings.Diagnostics, findings.Baselined = b.Filter(findings.Diagnostics)
+	}
+	switch format {
+	case "text":
+		err = report.Text(env.Out, findings, report.TextOptions{Pretty: env.colorEnabled()})
+	case "json":
+		err = report.JSON(env.Out, findings)
+	case "sarif":
+		err = report.SARIF(env.Out, findings, Version)
+	case "github":
+		err = report.GitHub(env.Out, findings)
+		if err == nil {
+			err = appendStepSummary(env, func(w io.Writer) error { return report.Summary(w, findings) })
+		}
+	}
+	if err != nil {
+		return fmt.Errorf("write report: %w", err)
+	}
+	if errs, _, _ := findings.Counts(); errs > 0 {
+		return errFindings
+	}
+	return nil
+}
+
+func ruleInfos() []report.RuleInfo {
+	var out []report.RuleInfo
+	for _, r := range lint.Rules() {
+		out = append(out, report.RuleInfo{ID: r.ID, Summary: r.Summary, Doc: r.Doc, Severity: r.Severity})
+	}
+	return out
+}
+
+// repoRoot is --root, or the nearest folder from the working directory up
+// that holds opsqa.yaml, or the working directory.
+func repoRoot(env *Env, flag string) (string, error) {
+	if flag != "" {
+		dir := flag
+		if !filepath.IsAbs(dir) {
+			dir = filepath.Join(env.Dir, dir)
+		}
+		if info, err := os.Stat(dir); err != nil || !info.IsDir() {
+			return "", usageError("--root %s is not a folder", flag)
+		}
+		return dir, nil
+	}
+	for dir := env.Dir; ; {
+		if _, err := os.Stat(filepath.Join(dir, config.FileName)); err == nil {
+			return dir, nil
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return env.Dir, nil
+		}
+		dir = parent
+	}
+}
+
+// relPaths makes command-line paths relative to the repository root.
+func relPaths(env *Env, root string, args []string) ([]string, error) {
+	var out []string
+	for _, a := range args {
+		p := a
+		if !filepath.IsAbs(p) {
+			p = filepath.Join(env.Dir, p)
+		}
+		if _, err := os.Stat(p); err != nil {
+			return nil, usageError("cannot lint %s: %v", a, unwrapPathError(err))
+		}
+		rel, err := filepath.Rel(root, p)
+		if err != nil || strings.HasPrefix(rel, "..") {
+			return nil, usageError("%s is outside the repository %s", a, root)
+		}
+		out = append(out, filepath.ToSlash(rel))
+	}
+	return out, nil
+}
+
+// changedFiles lists files changed since rev, committed or not.
+func changedFiles(root, rev string) ([]string, error) {
+	cmd := exec.Command("git", "diff", "--name-only", "--diff-filter=ACMR", rev, "--")
+	cmd.Dir = root
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		return nil, usageError("list files changed since %s: %v: %s", rev, err, strings.TrimSpace(stderr.String()))
+	}
+	var files []string
+	for _, l := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+		if l != "" {
+			files = append(files, l)
+		}
+	}
+	return files, nil
+}
+
+// dateFlag parses a YYYY-MM-DD flag, defaulting to today in UTC.
+func dateFlag(env *Env, name, value string) (time.Time, error) {
+	if value == "" {
+		now := env.Now().UTC()
+		return time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC), nil
+	}
+	t, err := time.Parse(time.DateOnly, value)
+	if err != nil {
+		return time.Time{}, usageError("--%s %q is not a date (YYYY-MM-DD)", name, value)
+	}
+	return t, nil
+}
+
+// appendStepSummary adds Markdown to the GitHub Actions job summary when
+// the runner provides one.
+func appendStepSummary(env *Env, write func(io.Writer) error) error {
+	path := env.Getenv("GITHUB_STEP_SUMMARY")
+	if path == "" {
+		return nil
+	}
+	f, err := os.OpenFile(path, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
+	if err != nil {
+		return fmt.Errorf("open job summary: %w", err)
+	}
+	if err := write(f); err != nil {
+		f.Close()
+		return fmt.Errorf("write job summary: %w", err)
+	}
+	return f.Close()
+}
+
+func unwrapPathError(err error) error {
+	if pe, ok := err.(*os.PathError); ok {
+		return pe.Err
+	}
+	return err
+}

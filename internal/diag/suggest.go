@@ -1,0 +1,42 @@
+package diag
+
+import "strings"
+
+// Suggest returns the candidate closest to s, when it is close enough to
+// be a likely typo: within a third of the word's length, at least 1 and at
+// most 3 edits, compared case-insensitively.
+func Suggest(s string, candidates []string) string {
+	best, bestD := "", 1<<30
+	limit := min(max(len(s)/3, 1), 3)
+	for _, c := range candidates {
+		if d := distance(strings.ToLower(s), strings.ToLower(c)); d < bestD {
+			best, bestD = c, d
+		}
+	}
+	if bestD <= limit && best != s {
+		return best
+	}
+	return ""
+}
+
+// distance is the Levenshtein edit distance over runes.
+func distance(a, b string) int {
+	ra, rb := []rune(a), []rune(b)
+	prev := make([]int, len(rb)+1)
+	cur := make([]int, len(rb)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(ra); i++ {
+		cur[0] = i
+		for j := 1; j <= len(rb); j++ {
+			cost := 1
+			if ra[i-1] == rb[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(rb)]
+}

@@ -1,0 +1,369 @@
+// Package document loads opsqa documents: Markdown with YAML front matter.
+// It keeps the front matter as yaml.v3 nodes, so every later check can point
+// at the exact line and column of a key or value, and maps byte offsets of
+// the Markdown body back to lines and columns of the file.
+package document
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/adrg/frontmatter"
+	"github.com/yuin/goldmark/ast"
+	"gopkg.in/yaml.v3"
+
+	"github.com/opsqa/opsqa/internal/diag"
+)
+
+// Rule IDs of the findings Parse reports itself.
+const (
+	RuleFrontMatter = "front-matter"
+	RuleYAML        = "yaml-syntax"
+	RuleEncoding    = "encoding"
+)
+
+// MaxSize is the largest file opsqa reads. Documents are hand-written;
+// anything larger is a mistake (a log pasted in, a binary renamed), and
+// reading it would cost memory for nothing.
+const MaxSize = 4 << 20
+
+// Document is one parsed file.
+type Document struct {
+	// Path is slash-separated and relative to the repository root; it is
+	// what findings print.
+	Path string
+	// Kind is runbook, process, …, or "" for a file outside any collection.
+	Kind string
+	// Source is the file as read, less a leading byte order mark.
+	Source []byte
+	// FrontMatter is the mapping node of the front matter, nil when the
+	// file has none or it could not be parsed.
+	FrontMatter *yaml.Node
+	// Meta is the front matter as JSON-compatible values (maps, slices,
+	// strings, json.Number, bools, nil), for schema validation.
+	Meta map[string]any
+	// Body is the Markdown after the front matter; BodyOffset is where it
+	// starts in Source.
+	Body       []byte
+	BodyOffset int
+	// fmLine is the line of Source where the front matter text starts.
+	fmLine int
+	lines  []int
+
+	// Parsed on first use.
+	ast      ast.Node
+	headings []Heading
+}
+
+// Parse reads a document. Problems with the file itself (encoding, front
+// matter, YAML syntax) are returned as findings; the Document is returned
+// whenever the body could be located, so later rules still run where they
+// can.
+func Parse(path string, src []byte) (*Document, []diag.Diagnostic) {
+	d := &Document{Path: path}
+	file := diag.Position{File: path}
+	if len(src) > MaxSize {
+		return nil, []diag.Diagnostic{{Pos: file, Severity: diag.Error, Rule: RuleEncoding,
+			Message: fmt.Sprintf("file is %d bytes, larger than the %d-byte limit for a document", len(src), MaxSize),
+			Fix:     "split the document, or move data out of it"}}
+	}
+	src = bytes.TrimPrefix(src, []byte("\xef\xbb\xbf"))
+	d.Source = src
+	d.lines = lineStarts(src)
+	if i := bytes.IndexByte(src, 0); i >= 0 {
+		return nil, []diag.Diagnostic{{Pos: d.Pos(i), Severity: diag.Error, Rule: RuleEncoding,
+			Message: "file contains a NUL byte: it is binary, not Markdown",
+			Fix:     "remove the file or give it another extension"}}
+	}
+	if !utf8.Valid(src) {
+		return nil, []diag.Diagnostic{{Pos: d.Pos(firstInvalidUTF8(src)), Severity: diag.Error, Rule: RuleEncoding,
+			Message: "invalid UTF-8",
+			Fix:     "save the file as UTF-8"}}
+	}
+	if len(bytes.TrimSpace(src)) == 0 {
+		return d, []diag.Diagnostic{{Pos: file, Severity: diag.Error, Rule: RuleFrontMatter,
+			Message: "empty document: it has no front matter",
+			Fix:     "start the file with a --- front matter block (opsqa new KIND ID writes one)"}}
+	}
+	return d, d.splitFrontMatter()
+}
+
+// splitFrontMatter uses adrg/frontmatter for the split, with yaml.v3 nodes
+// as the decoder: the library's default yaml.v2 turns `on:` into true and
+// keeps no positions. The library treats an unterminated block as body
+// text, so that case is detected here.
+func (d *Document) splitFrontMatter() []diag.Diagnostic {
+	open, fmStart := openingDelimiter(d.Source)
+	if open < 0 {
+		d.Body = d.Source
+		return []diag.Diagnostic{{Pos: diag.Position{File: d.Path, Line: 1, Column: 1}, Severity: diag.Error, Rule: RuleFrontMatter,
+			Message: "no front matter: the file must start with a --- line",
+			Fix:     "add a front matter block with id, title, owner, status and last_reviewed"}}
+	}
+	d.fmLine = d.Pos(fmStart).Line
+	var node yaml.Node
+	var yamlErr error
+	format := frontmatter.NewFormat("---", "---", func(data []byte, _ any) error {
+		yamlErr = yaml.Unmarshal(data, &node)
+		return nil
+	})
+	rest, err := frontmatter.Parse(bytes.NewReader(d.Source), nil, format)
+	if err != nil {
+		return []diag.Diagnostic{{Pos: d.Pos(open), Severity: diag.Error, Rule: RuleFrontMatter,
+			Message: fmt.Sprintf("cannot read front matter: %v", err)}}
+	}
+	if len(rest) == len(d.Source) {
+		return []diag.Diagnostic{{Pos: d.Pos(open), Severity: diag.Error, Rule: RuleFrontMatter,
+			Message: "front matter is not closed: no --- line ends it",
+			Fix:     "add a line with --- after the last front matter key"}}
+	}
+	d.BodyOffset = len(d.Source) - len(rest)
+	d.Body = d.Source[d.BodyOffset:]
+	if yamlErr != nil {
+		return []diag.Diagnostic{d.yamlSyntax(yamlErr)}
+	}
+	if len(node.Content) == 0 {
+		return []diag.Diagnostic{{Pos: d.Pos(open), Severity: diag.Error, Rule: RuleFrontMatter,
+			Message: "front matter is empty", Fix: "add id, title, owner, status and last_reviewed"}}
+	}
+	root := node.Content[0]
+	if root.Kind != yaml.MappingNode {
+		return []diag.Diagnostic{{Pos: d.NodePos(root), Severity: diag.Error, Rule: RuleFrontMatter,
+			Message: fmt.Sprintf("front matter must be a mapping of keys to values, not a %s", nodeKindName(root)),
+			Fix:     "write front matter as key: value lines"}}
+	}
+	d.FrontMatter = root
+	meta, ds := d.toJSON(root)
+	d.Meta, _ = meta.(map[string]any)
+	return ds
+}
+
+// openingDelimiter returns the offset of the opening --- line and of the
+// line after it, or -1 when the first non-blank line is not ---. Leading
+// blank lines are allowed, as adrg/frontmatter allows them.
+func openingDelimiter(src []byte) (open, next int) {
+	off := 0
+	for off < len(src) {
+		end := bytes.IndexByte(src[off:], '\n')
+		line := src[off:]
+		if end >= 0 {
+			line = src[off : off+end]
+		}
+		switch strings.TrimSpace(string(line)) {
+		case "":
+			if end < 0 {
+				return -1, 0
+			}
+			off += end + 1
+			continue
+		case "---":
+			if end < 0 {
+				return off, len(src)
+			}
+			return off, off + end + 1
+		}
+		return -1, 0
+	}
+	return -1, 0
+}
+
+// yamlSyntax turns a yaml.v3 error ("yaml: line 3: …") into a finding at
+// that line of the file, with the offending line quoted.
+func (d *Document) yamlSyntax(err error) diag.Diagnostic {
+	msg := strings.TrimPrefix(err.Error(), "yaml: ")
+	line := 0
+	if n, _ := fmt.Sscanf(msg, "line %d:", &line); n == 1 {
+		msg = strings.TrimSpace(msg[strings.Index(msg, ":")+1:])
+	}
+	pos := diag.Position{File: d.Path, Line: d.fmLine}
+	if line > 0 {
+		pos.Line = d.fmLine + line - 1
+		text := d.LineText(pos.Line)
+		pos.Column = 1 + utf8.RuneCountInString(text) - utf8.RuneCountInString(strings.TrimLeft(text, " \t"))
+		if t := strings.TrimSpace(text); t != "" {
+			msg += fmt.Sprintf(" (in %q)", truncate(t, 60))
+		}
+	}
+	return diag.Diagnostic{Pos: pos, Severity: diag.Error, Rule: RuleYAML,
+		Message: "invalid YAML: " + msg,
+		Fix:     "check indentation, colons and quoting on this line and the one before"}
+}
+
+// Pos maps a byte offset in Source to a position. Columns count code points.
+func (d *Document) Pos(offset int) diag.Position {
+	if offset < 0 {
+		offset = 0
+	}
+	if offset > len(d.Source) {
+		offset = len(d.Source)
+	}
+	// The last line start at or before offset.
+	lo, hi := 0, len(d.lines)-1
+	for lo < hi {
+		mid := (lo + hi + 1) / 2
+		if d.lines[mid] <= offset {
+			lo = mid
+		} else {
+			hi = mid - 1
+		}
+	}
+	col := utf8.RuneCount(d.Source[d.lines[lo]:offset]) + 1
+	return diag.Position{File: d.Path, Line: lo + 1, Column: col}
+}
+
+// BodyPos maps a byte offset in Body to a position in the file.
+func (d *Document) BodyPos(offset int) diag.Position { return d.Pos(d.BodyOffset + offset) }
+
+// NodePos is the position of a front matter node in the file.
+func (d *Document) NodePos(n *yaml.Node) diag.Position {
+	if n == nil || n.Line == 0 {
+		return diag.Position{File: d.Path, Line: max(d.fmLine-1, 1), Column: 1}
+	}
+	return diag.Position{File: d.Path, Line: d.fmLine + n.Line - 1, Column: n.Column}
+}
+
+// FrontMatterPos is the position of the opening --- line, where findings
+// about the front matter as a whole go.
+func (d *Document) FrontMatterPos() diag.Position {
+	return diag.Position{File: d.Path, Line: max(d.fmLine-1, 1), Column: 1}
+}
+
+// LineText returns line n (1-based) without its line ending.
+func (d *Document) LineText(n int) string {
+	if n < 1 || n > len(d.lines) {
+		return ""
+	}
+	start := d.lines[n-1]
+	end := len(d.Source)
+	if n < len(d.lines) {
+		end = d.lines[n] - 1
+	}
+	return strings.TrimRight(string(d.Source[start:end]), "\r")
+}
+
+// Lookup returns the key and value nodes of a top-level front matter key.
+func (d *Document) Lookup(key string) (k, v *yaml.Node) {
+	return MapLookup(d.FrontMatter, key)
+}
+
+// MapLookup returns the key and value nodes of key in a mapping node.
+func MapLookup(m *yaml.Node, key string) (k, v *yaml.Node) {
+	if m == nil || m.Kind != yaml.MappingNode {
+		return nil, nil
+	}
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		if m.Content[i].Value == key {
+			return m.Content[i], m.Content[i+1]
+		}
+	}
+	return nil, nil
+}
+
+// String returns a top-level front matter string, or "".
+func (d *Document) String(key string) string {
+	s, _ := d.Meta[key].(string)
+	return s
+}
+
+// Strings returns a top-level front matter list of strings.
+func (d *Document) Strings(key string) []string {
+	list, _ := d.Meta[key].([]any)
+	var out []string
+	for _, v := range list {
+		if s, ok := v.(string); ok {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// Decode decodes the front matter into v with yaml.v3.
+func (d *Document) Decode(v any) error {
+	if d.FrontMatter == nil {
+		return errors.New("decode front matter: document has none")
+	}
+	if err := d.FrontMatter.Decode(v); err != nil {
+		return fmt.Errorf("decode front matter of %s: %w", d.Path, err)
+	}
+	return nil
+}
+
+// ID is the document's id, or "".
+func (d *Document) ID() string { return d.String("id") }
+
+func lineStarts(src []byte) []int {
+	starts := []int{0}
+	for i, b := range src {
+		if b == '\n' {
+			starts = append(starts, i+1)
+		}
+	}
+	return starts
+}
+
+func firstInvalidUTF8(b []byte) int {
+	for i := 0; i < len(b); {
+		r, size := utf8.DecodeRune(b[i:])
+		if r == utf8.RuneError && size <= 1 {
+			return i
+		}
+		i += size
+	}
+	return 0
+}
+
+func truncate(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	return string([]rune(s)[:n]) + "…"
+}
+
+func nodeKindName(n *yaml.Node) string {
+	switch n.Kind {
+	case yaml.SequenceNode:
+		return "list"
+	case yaml.ScalarNode:
+		return "single value"
+	case yaml.MappingNode:
+		return "mapping"
+	}
+	return "node"
+}
+
+// ParseYAML reads a plain YAML file (opsqa.yaml, a rule file) as a
+// document made only of front matter, so the same positions and schema
+// checks apply.
+func ParseYAML(path string, src []byte) (*Document, []diag.Diagnostic) {
+	d := &Document{Path: path, fmLine: 1}
+	if len(src) > MaxSize {
+		return nil, []diag.Diagnostic{{Pos: diag.Position{File: path}, Severity: diag.Error, Rule: RuleEncoding,
+			Message: fmt.Sprintf("file is %d bytes, larger than the %d-byte limit", len(src), MaxSize)}}
+	}
+	d.Source = bytes.TrimPrefix(src, []byte("\xef\xbb\xbf"))
+	d.lines = lineStarts(d.Source)
+	if !utf8.Valid(d.Source) {
+		return nil, []diag.Diagnostic{{Pos: d.Pos(firstInvalidUTF8(d.Source)), Severity: diag.Error, Rule: RuleEncoding,
+			Message: "invalid UTF-8", Fix: "save the file as UTF-8"}}
+	}
+	d.BodyOffset = len(d.Source)
+	var node yaml.Node
+	if err := yaml.Unmarshal(d.Source, &node); err != nil {
+		return d, []diag.Diagnostic{d.yamlSyntax(err)}
+	}
+	if len(node.Content) == 0 {
+		return d, nil
+	}
+	root := node.Content[0]
+	if root.Kind != yaml.MappingNode {
+		return d, []diag.Diagnostic{{Pos: d.NodePos(root), Severity: diag.Error, Rule: RuleYAML,
+			Message: fmt.Sprintf("the file must be a mapping of keys to values, not a %s", nodeKindName(root))}}
+	}
+	d.FrontMatter = root
+	meta, ds := d.toJSON(root)
+	d.Meta, _ = meta.(map[string]any)
+	return d, ds
+}

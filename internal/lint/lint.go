@@ -1,0 +1,173 @@
+// Package lint checks a repository of opsqa documents. A rule is a small
+// value in its own file (ID, documentation, a check function), listed in
+// one registry (rules.go). The runner loads every document once, runs each
+// rule, applies the configured severities and the inline suppressions, and
+// returns the findings sorted by position.
+package lint
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/opsqa/opsqa/internal/config"
+	"github.com/opsqa/opsqa/internal/diag"
+	"github.com/opsqa/opsqa/internal/document"
+)
+
+// Rule is one check.
+type Rule struct {
+	// ID is stable: it appears in output, configuration and suppressions.
+	ID string
+	// Summary is one line: what the rule checks.
+	Summary string
+	// Doc explains why the rule exists and how to fix what it finds.
+	Doc string
+	// Severity is the default; opsqa.yaml lint.rules may change it.
+	Severity diag.Severity
+	// Kinds limits CheckDocument to documents of these kinds; empty
+	// means every document, including those of no kind.
+	Kinds []string
+	// CheckDocument runs once per document.
+	CheckDocument func(p *Pass, d *document.Document)
+	// CheckRepository runs once over the whole repository.
+	CheckRepository func(p *Pass)
+}
+
+func (r *Rule) appliesTo(kind string) bool {
+	if len(r.Kinds) == 0 {
+		return true
+	}
+	for _, k := range r.Kinds {
+		if k == kind {
+			return true
+		}
+	}
+	return false
+}
+
+// Pass is what a rule sees while it runs.
+type Pass struct {
+	Repo   *Repository
+	Config *config.Config
+	// Today is the date review intervals and "not in the future" are
+	// measured against; injectable for reproducible runs.
+	Today time.Time
+	rule  *Rule
+	found []diag.Diagnostic
+	// ruleIDs are the IDs of every rule, for checking references to rules
+	// (a rule's own value cannot name the registry that lists it).
+	ruleIDs []string
+}
+
+// Report records a finding of the running rule at pos.
+func (p *Pass) Report(pos diag.Position, fix, format string, args ...any) {
+	p.found = append(p.found, diag.Diagnostic{
+		Pos:      pos,
+		Severity: p.rule.Severity,
+		Rule:     p.rule.ID,
+		Message:  fmt.Sprintf(format, args...),
+		Fix:      fix,
+	})
+}
+
+// ReportDiagnostic records a finding made elsewhere (a parser, the schema
+// validator) under the running rule.
+func (p *Pass) ReportDiagnostic(d diag.Diagnostic) {
+	d.Rule = p.rule.ID
+	d.Severity = p.rule.Severity
+	p.found = append(p.found, d)
+}
+
+// Options says what to lint.
+type Options struct {
+	// Root is the repository root on disk.
+	Root string
+	// Paths, when set, limits the findings to these files and folders
+	// (slash-separated, relative to Root). The whole repository is still
+	// loaded: links and references need it.
+	Paths []string
+	// Today is the date of the run; the zero value means time.Now is the
+	// caller's job, so it must be set.
+	Today time.Time
+}
+
+// Result is a finished run.
+type Result struct {
+	Diagnostics []diag.Diagnostic
+	Repo        *Repository
+	// Files is how many files were checked.
+	Files int
+}
+
+// Run lints the repository at opts.Root. It returns an error only when it
+// could not run at all (the root is unreadable); every problem with the
+// content is a finding.
+func Run(opts Options) (*Result, error) {
+	repo, err := Load(opts.Root)
+	if err != nil {
+		return nil, err
+	}
+	return Check(repo, opts), nil
+}
+
+// Check runs every rule over a loaded repository.
+func Check(repo *Repository, opts Options) *Result {
+	cfg := repo.Config
+	var all []diag.Diagnostic
+	var ids []string
+	for _, r := range Rules() {
+		ids = append(ids, r.ID)
+	}
+	for _, r := range Rules() {
+		rule := *r
+		if setting, ok := cfg.Lint.Rules[rule.ID]; ok {
+			if setting == "off" {
+				continue
+			}
+			if sev, ok := diag.ParseSeverity(setting); ok {
+				rule.Severity = sev
+			}
+		}
+		p := &Pass{Repo: repo, Config: cfg, Today: opts.Today, rule: &rule, ruleIDs: ids}
+		if rule.CheckRepository != nil {
+			rule.CheckRepository(p)
+		}
+		if rule.CheckDocument != nil {
+			for _, d := range repo.Docs {
+				if rule.appliesTo(d.Kind) {
+					rule.CheckDocument(p, d)
+				}
+			}
+		}
+		all = append(all, p.found...)
+	}
+	all = applySuppressions(repo, all)
+	selected := all[:0]
+	for _, d := range all {
+		if inPaths(d.Pos.File, opts.Paths) {
+			selected = append(selected, d)
+		}
+	}
+	diag.Sort(selected)
+	files := 0
+	for _, f := range repo.Files {
+		if inPaths(f, opts.Paths) {
+			files++
+		}
+	}
+	return &Result{Diagnostics: selected, Repo: repo, Files: files}
+}
+
+func inPaths(file string, paths []string) bool {
+	if len(paths) == 0 {
+		return true
+	}
+	for _, p := range paths {
+		p = strings.TrimSuffix(p, "/")
+		if p == "." || file == p || strings.HasPrefix(file, p+"/") {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,30 @@
+package lint
+
+// Rules returns every rule, in the order they are documented. Adding a
+// rule means writing its file and listing it here; nothing registers
+// itself.
+func Rules() []*Rule {
+	return []*Rule{
+		&encodingRule,
+		&frontMatterRule,
+		&yamlSyntaxRule,
+		&unreadableRule,
+		&schemaRule,
+		&configRule,
+		&uniqueIDRule,
+		&knownOwnerRule,
+		&requiredSectionsRule,
+		&quizRule,
+		&suppressionRule,
+	}
+}
+
+// Rule returns the rule with the given ID, or nil.
+func RuleByID(id string) *Rule {
+	for _, r := range Rules() {
+		if r.ID == id {
+			return r
+		}
+	}
+	return nil
+}

@@ -1,0 +1,120 @@
+package lint
+
+import (
+	"fmt"
+	"path"
+	"slices"
+
+	"github.com/opsqa/opsqa/internal/config"
+	"github.com/opsqa/opsqa/internal/diag"
+	"github.com/opsqa/opsqa/internal/document"
+	"github.com/opsqa/opsqa/internal/schema"
+)
+
+var schemaRule = Rule{
+	ID:      "schema",
+	Summary: "front matter matches the schema of the document's kind",
+	Doc: `Each kind has a JSON Schema (schemas/<kind>.schema.json, also shipped in the
+binary; "opsqa schema export DIR" writes them for editors). Unknown keys are
+reported at the key with the nearest known name, wrong types and values at
+the value, missing keys at the mapping that lacks them. A document in no
+collection must state its kind with type:. Fix the key or value shown.`,
+	Severity: diag.Error,
+	CheckDocument: func(p *Pass, d *document.Document) {
+		if d.FrontMatter == nil || isSectionPage(d) {
+			return
+		}
+		if d.Kind == "" {
+			p.Report(d.FrontMatterPos(), fmt.Sprintf("move it under one of the collection folders, or add type: with one of %v", config.Kinds),
+				"%s is in no collection and states no type, so its kind is unknown", d.Path)
+			return
+		}
+		if !slices.Contains(config.Kinds, d.Kind) {
+			_, v := d.Lookup("type")
+			p.Report(d.NodePos(v), "use one of the kinds listed", "unknown kind %q; the kinds are %v", d.Kind, config.Kinds)
+			return
+		}
+		set, err := schema.Load()
+		if err != nil {
+			p.Report(d.FrontMatterPos(), "", "cannot load schemas: %v", err)
+			return
+		}
+		for _, f := range set.Validate(d.Kind, d.Meta, d.FrontMatter, d.NodePos, d.Kind+" front matter") {
+			p.ReportDiagnostic(f)
+		}
+	},
+}
+
+var configRule = Rule{
+	ID:       "config",
+	Summary:  "opsqa.yaml matches its schema and its references resolve",
+	Doc:      "opsqa.yaml is validated against schemas/config.schema.json: teams, services, roles, labels, targets and lint settings. Services must belong to a known team and members hold known roles, so scorecards and KPIs per team are right. Fix the key or value shown.",
+	Severity: diag.Error,
+	CheckRepository: func(p *Pass) {
+		d := p.Repo.ConfigDoc
+		if d == nil || d.FrontMatter == nil {
+			return
+		}
+		set, err := schema.Load()
+		if err != nil {
+			p.Report(d.FrontMatterPos(), "", "cannot load schemas: %v", err)
+			return
+		}
+		for _, f := range set.Validate("config", d.Meta, d.FrontMatter, d.NodePos, "opsqa.yaml") {
+			p.ReportDiagnostic(f)
+		}
+		cfg := p.Config
+		for i, s := range cfg.Services {
+			if _, ok := cfg.Team(s.Team); !ok && s.Team != "" {
+				p.Report(configPos(d, "services", i, "team"), "add the team under teams, or fix the id",
+					"service %q belongs to unknown team %q", s.ID, s.Team)
+			}
+		}
+		if len(cfg.Roles) > 0 {
+			for i, t := range cfg.Teams {
+				for j, m := range t.Members {
+					if _, ok := cfg.Role(m.Role); !ok {
+						p.Report(configPos(d, "teams", i, "members", j, "role"), "add the role under roles, or fix the id",
+							"member %q has unknown role %q", m.Login, m.Role)
+					}
+				}
+			}
+		}
+		for rule := range cfg.Lint.Rules {
+			if !slices.Contains(p.ruleIDs, rule) {
+				p.Report(configPos(d, "lint", "rules", rule), "run opsqa rules for the list of rule IDs", "unknown rule %q", rule)
+			}
+		}
+	},
+}
+
+// configPos finds a value in opsqa.yaml by keys and list indexes.
+func configPos(d *document.Document, path ...any) diag.Position {
+	n := d.FrontMatter
+	for _, seg := range path {
+		if n == nil {
+			break
+		}
+		switch s := seg.(type) {
+		case string:
+			_, v := document.MapLookup(n, s)
+			if v == nil {
+				return d.NodePos(n)
+			}
+			n = v
+		case int:
+			if s >= len(n.Content) {
+				return d.NodePos(n)
+			}
+			n = n.Content[s]
+		}
+	}
+	return d.NodePos(n)
+}
+
+// isSectionPage reports whether d is a folder's index page (_index.md or
+// README.md), which has no kind and only needs valid links.
+func isSectionPage(d *document.Document) bool {
+	base := path.Base(d.Path)
+	return d.Kind == "" && (base == "_index.md" || base == "README.md")
+}

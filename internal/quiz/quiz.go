@@ -1,0 +1,221 @@
+// Package quiz reads quizzes written as Markdown: a heading per question
+// (with a stable {#id}), a GFM task list of options where [x] marks a
+// correct answer, and an optional blockquote explanation. An ordered list
+// is single choice, an unordered one multiple choice, as in the quizdown
+// dialect. The repository's file is the answer key: Grade re-scores
+// submitted answers from it.
+package quiz
+
+import (
+	"fmt"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/yuin/goldmark/ast"
+	east "github.com/yuin/goldmark/extension/ast"
+
+	"github.com/opsqa/opsqa/internal/document"
+)
+
+// Quiz is a parsed quiz document.
+type Quiz struct {
+	ID        string     `json:"id"`
+	Title     string     `json:"title"`
+	PassMark  int        `json:"pass_mark"`
+	Shuffle   bool       `json:"shuffle"`
+	Questions []Question `json:"questions"`
+}
+
+// Question is one question.
+type Question struct {
+	// ID is the heading's explicit {#id}, else the slug of its text.
+	ID       string `json:"id"`
+	Explicit bool   `json:"-"`
+	Text     string `json:"text"`
+	// Multiple is true for an unordered list: any number of options may
+	// be correct.
+	Multiple    bool     `json:"multiple"`
+	Options     []Option `json:"options"`
+	Explanation string   `json:"explanation,omitempty"`
+	// Offset is where the heading starts in the document body.
+	Offset int `json:"-"`
+	// Problems are structural faults found while parsing (no list, an
+	// item without a checkbox), with the body offset they are at.
+	Problems []Problem `json:"-"`
+}
+
+// Option is one answer of a question.
+type Option struct {
+	Text    string `json:"text"`
+	Correct bool   `json:"correct"`
+	Offset  int    `json:"-"`
+}
+
+// Problem is a structural fault in a question.
+type Problem struct {
+	Offset  int
+	Message string
+}
+
+// Parse reads the questions of a quiz document.
+func Parse(d *document.Document) *Quiz {
+	q := &Quiz{ID: d.ID(), Title: d.String("title")}
+	if v, ok := d.Meta["pass_mark"]; ok {
+		q.PassMark, _ = strconv.Atoi(fmt.Sprint(v))
+	}
+	q.Shuffle, _ = d.Meta["shuffle"].(bool)
+	for _, h := range d.Headings() {
+		if h.Level > 2 {
+			continue
+		}
+		qu := Question{ID: h.ID, Explicit: h.Explicit, Text: h.Text, Offset: h.Offset}
+		readBody(d, h.Node, &qu)
+		q.Questions = append(q.Questions, qu)
+	}
+	return q
+}
+
+// readBody reads the blocks after a question heading, up to the next
+// heading of level 1 or 2.
+func readBody(d *document.Document, h *ast.Heading, qu *Question) {
+	var list *ast.List
+	for n := h.NextSibling(); n != nil; n = n.NextSibling() {
+		if next, ok := n.(*ast.Heading); ok && next.Level <= 2 {
+			break
+		}
+		switch b := n.(type) {
+		case *ast.List:
+			if list != nil {
+				qu.Problems = append(qu.Problems, Problem{blockOffset(b, d.Body), "a second list of options; a question has one"})
+				continue
+			}
+			list = b
+		case *ast.Blockquote:
+			qu.Explanation = strings.TrimSpace(qu.Explanation + " " + blockText(b, d.Body))
+		}
+	}
+	if list == nil {
+		qu.Problems = append(qu.Problems, Problem{qu.Offset, "question has no list of options"})
+		return
+	}
+	qu.Multiple = !list.IsOrdered()
+	for item := list.FirstChild(); item != nil; item = item.NextSibling() {
+		opt := Option{Offset: blockOffset(item, d.Body)}
+		box := checkbox(item)
+		if box == nil {
+			qu.Problems = append(qu.Problems, Problem{opt.Offset, "option has no [ ] or [x] checkbox"})
+			continue
+		}
+		opt.Correct = box.IsChecked
+		opt.Text = document.InlineText(item, d.Body)
+		qu.Options = append(qu.Options, opt)
+	}
+}
+
+func checkbox(item ast.Node) *east.TaskCheckBox {
+	first := item.FirstChild()
+	if first == nil {
+		return nil
+	}
+	if box, ok := first.FirstChild().(*east.TaskCheckBox); ok {
+		return box
+	}
+	return nil
+}
+
+func blockOffset(n ast.Node, src []byte) int {
+	for c := n; c != nil; c = c.FirstChild() {
+		if l := c.Lines(); l != nil && l.Len() > 0 {
+			return l.At(0).Start
+		}
+		if t, ok := c.(*ast.Text); ok {
+			return t.Segment.Start
+		}
+	}
+	return 0
+}
+
+func blockText(n ast.Node, src []byte) string {
+	var parts []string
+	for c := n.FirstChild(); c != nil; c = c.NextSibling() {
+		parts = append(parts, document.InlineText(c, src))
+	}
+	return strings.Join(parts, " ")
+}
+
+// Correct returns the indexes of the correct options.
+func (q Question) Correct() []int {
+	var out []int
+	for i, o := range q.Options {
+		if o.Correct {
+			out = append(out, i)
+		}
+	}
+	return out
+}
+
+// Result is a graded submission.
+type Result struct {
+	Correct int `json:"correct"`
+	Total   int `json:"total"`
+	// Score is the percentage of questions answered exactly right.
+	Score  int  `json:"score"`
+	Passed bool `json:"passed"`
+	// Wrong lists the ids of questions answered wrongly or not at all.
+	Wrong []string `json:"wrong"`
+}
+
+// Grade scores answers (question id → chosen option indexes) against the
+// answer key. A question counts only when exactly the correct options are
+// chosen; unknown question ids are ignored. The score rounds down, so a
+// pass is never granted by rounding.
+func Grade(q *Quiz, answers map[string][]int) Result {
+	r := Result{Total: len(q.Questions), Wrong: []string{}}
+	for _, qu := range q.Questions {
+		got := slices.Clone(answers[qu.ID])
+		sort.Ints(got)
+		got = slices.Compact(got)
+		if len(qu.Options) > 0 && slices.Equal(got, qu.Correct()) {
+			r.Correct++
+		} else {
+			r.Wrong = append(r.Wrong, qu.ID)
+		}
+	}
+	if r.Total > 0 {
+		r.Score = r.Correct * 100 / r.Total
+	}
+	r.Passed = r.Total > 0 && r.Score >= q.PassMark
+	return r
+}
+
+// ParseAnswers reads answers as a quiz-result issue carries them:
+// "q-id: a,b; other-id: c", options lettered from a.
+func ParseAnswers(s string) (map[string][]int, error) {
+	out := map[string][]int{}
+	for _, part := range strings.FieldsFunc(s, func(r rune) bool { return r == ';' || r == '\n' }) {
+		part = strings.TrimSpace(part)
+		if part == "" {
+			continue
+		}
+		id, letters, ok := strings.Cut(part, ":")
+		if !ok {
+			return nil, fmt.Errorf("parse answers: %q has no colon after the question id", part)
+		}
+		id = strings.TrimSpace(id)
+		var picks []int
+		for _, l := range strings.Split(letters, ",") {
+			l = strings.ToLower(strings.TrimSpace(l))
+			if l == "" {
+				continue
+			}
+			if len(l) != 1 || l[0] < 'a' || l[0] > 'z' {
+				return nil, fmt.Errorf("parse answers: option %q of %q is not a letter", l, id)
+			}
+			picks = append(picks, int(l[0]-'a'))
+		}
+		out[id] = picks
+	}
+	return out, nil
+}
