@@ -185,14 +185,23 @@ func Default() *Config {
 }
 
 // Parse decodes opsqa.yaml over the defaults. Keys the file leaves out keep
-// their default; maps are merged key by key.
+// their default; maps are merged key by key. When some values have the
+// wrong type, Parse returns the configuration decoded from the rest along
+// with the error, so a linter can still check what is usable.
 func Parse(data []byte) (*Config, error) {
 	c := Default()
 	intervals, sections := c.ReviewIntervals, c.RequiredSections
 	c.ReviewIntervals, c.RequiredSections = nil, nil
 	dec := yaml.NewDecoder(bytes.NewReader(data))
-	if err := dec.Decode(c); err != nil && !errors.Is(err, io.EOF) {
+	var typeErr *yaml.TypeError
+	err := dec.Decode(c)
+	switch {
+	case errors.As(err, &typeErr):
+		err = fmt.Errorf("decode %s: %w", FileName, err)
+	case err != nil && !errors.Is(err, io.EOF):
 		return nil, fmt.Errorf("decode %s: %w", FileName, err)
+	default:
+		err = nil
 	}
 	c.ReviewIntervals = mergeMap(intervals, c.ReviewIntervals)
 	c.RequiredSections = mergeMap(sections, c.RequiredSections)
@@ -204,7 +213,7 @@ func Parse(data []byte) (*Config, error) {
 			c.Scorecard.Checks[i].Weight = 1
 		}
 	}
-	return c, nil
+	return c, err
 }
 
 func mergeMap[V any](base, over map[string]V) map[string]V {

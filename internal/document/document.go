@@ -12,6 +12,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/adrg/frontmatter"
+	goyaml "github.com/goccy/go-yaml"
+	goparser "github.com/goccy/go-yaml/parser"
 	"github.com/yuin/goldmark/ast"
 	"gopkg.in/yaml.v3"
 
@@ -106,8 +108,10 @@ func (d *Document) splitFrontMatter() []diag.Diagnostic {
 	d.fmLine = d.Pos(fmStart).Line
 	var node yaml.Node
 	var yamlErr error
+	var fmText []byte
 	format := frontmatter.NewFormat("---", "---", func(data []byte, _ any) error {
 		yamlErr = yaml.Unmarshal(data, &node)
+		fmText = data
 		return nil
 	})
 	rest, err := frontmatter.Parse(bytes.NewReader(d.Source), nil, format)
@@ -123,7 +127,7 @@ func (d *Document) splitFrontMatter() []diag.Diagnostic {
 	d.BodyOffset = len(d.Source) - len(rest)
 	d.Body = d.Source[d.BodyOffset:]
 	if yamlErr != nil {
-		return []diag.Diagnostic{d.yamlSyntax(yamlErr)}
+		return []diag.Diagnostic{d.yamlSyntax(yamlErr, fmText)}
 	}
 	if len(node.Content) == 0 {
 		return []diag.Diagnostic{{Pos: d.Pos(open), Severity: diag.Error, Rule: RuleFrontMatter,
@@ -170,26 +174,38 @@ func openingDelimiter(src []byte) (open, next int) {
 	return -1, 0
 }
 
-// yamlSyntax turns a yaml.v3 error ("yaml: line 3: …") into a finding at
-// that line of the file, with the offending line quoted.
-func (d *Document) yamlSyntax(err error) diag.Diagnostic {
+// yamlSyntax turns a YAML error into a finding. yaml.v3 reports only a
+// line, and sometimes the line where the enclosing construct started, so
+// the text is parsed again with goccy/go-yaml, whose errors carry the
+// exact line and column of the offending token.
+func (d *Document) yamlSyntax(err error, text []byte) diag.Diagnostic {
 	msg := strings.TrimPrefix(err.Error(), "yaml: ")
-	line := 0
+	line, col := 0, 0
 	if n, _ := fmt.Sscanf(msg, "line %d:", &line); n == 1 {
 		msg = strings.TrimSpace(msg[strings.Index(msg, ":")+1:])
 	}
-	pos := diag.Position{File: d.Path, Line: d.fmLine}
+	var ge goyaml.Error
+	if _, perr := goparser.ParseBytes(text, 0); errors.As(perr, &ge) && ge.GetToken() != nil && ge.GetToken().Position != nil {
+		p := ge.GetToken().Position
+		line, col = p.Line, p.Column
+		msg = ge.GetMessage()
+	}
+	pos := diag.Position{File: d.Path, Line: d.fmLine, Column: 1}
 	if line > 0 {
 		pos.Line = d.fmLine + line - 1
 		text := d.LineText(pos.Line)
-		pos.Column = 1 + utf8.RuneCountInString(text) - utf8.RuneCountInString(strings.TrimLeft(text, " \t"))
+		if col > 0 {
+			pos.Column = col
+		} else {
+			pos.Column = 1 + utf8.RuneCountInString(text) - utf8.RuneCountInString(strings.TrimLeft(text, " \t"))
+		}
 		if t := strings.TrimSpace(text); t != "" {
 			msg += fmt.Sprintf(" (in %q)", truncate(t, 60))
 		}
 	}
 	return diag.Diagnostic{Pos: pos, Severity: diag.Error, Rule: RuleYAML,
 		Message: "invalid YAML: " + msg,
-		Fix:     "check indentation, colons and quoting on this line and the one before"}
+		Fix:     "check indentation, colons, brackets and quoting on this line and the one before"}
 }
 
 // Pos maps a byte offset in Source to a position. Columns count code points.
@@ -352,7 +368,7 @@ func ParseYAML(path string, src []byte) (*Document, []diag.Diagnostic) {
 	d.BodyOffset = len(d.Source)
 	var node yaml.Node
 	if err := yaml.Unmarshal(d.Source, &node); err != nil {
-		return d, []diag.Diagnostic{d.yamlSyntax(err)}
+		return d, []diag.Diagnostic{d.yamlSyntax(err, d.Source)}
 	}
 	if len(node.Content) == 0 {
 		return d, nil

@@ -9,34 +9,34 @@ import (
 // report them, so that severities and suppressions apply as to any rule.
 
 var encodingRule = Rule{
-	ID:       document.RuleEncoding,
-	Summary:  "files are UTF-8 text of a sane size",
-	Doc:      "A document must be UTF-8 text without NUL bytes and at most 4 MiB. Binary files with a .md name, other encodings and pasted logs break rendering and search. Save the file as UTF-8, or remove it.",
-	Severity: diag.Error,
+	ID:              document.RuleEncoding,
+	Summary:         "files are UTF-8 text of a sane size",
+	Doc:             "A document must be UTF-8 text without NUL bytes and at most 4 MiB. Binary files with a .md name, other encodings and pasted logs break rendering and search. Save the file as UTF-8, or remove it.",
+	Severity:        diag.Error,
 	CheckRepository: func(p *Pass) { p.reportLoadFindings(document.RuleEncoding) },
 }
 
 var frontMatterRule = Rule{
-	ID:       document.RuleFrontMatter,
-	Summary:  "every document starts with a closed front matter block",
-	Doc:      "Documents start with YAML front matter between two --- lines. Without it the document has no id, owner or kind; an unclosed block silently swallows the whole file as body text in most tools. Add the block, or the closing --- line.",
-	Severity: diag.Error,
+	ID:              document.RuleFrontMatter,
+	Summary:         "every document starts with a closed front matter block",
+	Doc:             "Documents start with YAML front matter between two --- lines. Without it the document has no id, owner or kind; an unclosed block silently swallows the whole file as body text in most tools. Add the block, or the closing --- line.",
+	Severity:        diag.Error,
 	CheckRepository: func(p *Pass) { p.reportLoadFindings(document.RuleFrontMatter) },
 }
 
 var yamlSyntaxRule = Rule{
-	ID:       document.RuleYAML,
-	Summary:  "front matter and opsqa.yaml are valid YAML without duplicate keys",
-	Doc:      "YAML syntax errors hide every other check of the document. Duplicate keys are errors because YAML readers disagree on which value wins. Fix the line shown; check indentation and quoting.",
-	Severity: diag.Error,
+	ID:              document.RuleYAML,
+	Summary:         "front matter and opsqa.yaml are valid YAML without duplicate keys",
+	Doc:             "YAML syntax errors hide every other check of the document. Duplicate keys are errors because YAML readers disagree on which value wins. Fix the line shown; check indentation and quoting.",
+	Severity:        diag.Error,
 	CheckRepository: func(p *Pass) { p.reportLoadFindings(document.RuleYAML) },
 }
 
 var unreadableRule = Rule{
-	ID:       ruleUnreadable,
-	Summary:  "every file can be read",
-	Doc:      "A file that cannot be read (permissions, a broken or looping symbolic link) is reported so that it is not silently left out. Fix its permissions or its link target.",
-	Severity: diag.Error,
+	ID:              ruleUnreadable,
+	Summary:         "every file can be read",
+	Doc:             "A file that cannot be read (permissions, a broken or looping symbolic link) is reported so that it is not silently left out. Fix its permissions or its link target.",
+	Severity:        diag.Error,
 	CheckRepository: func(p *Pass) { p.reportLoadFindings(ruleUnreadable) },
 }
 

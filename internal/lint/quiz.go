@@ -46,7 +46,7 @@ Fix the question shown.`,
 			case !qu.Multiple && correct > 1:
 				p.Report(pos, "keep one [x], or use an unordered list (- [x]) for multiple choice", "single-choice question %q has %d correct options", qu.ID, correct)
 			}
-			if len(qu.Options) < 2 {
+			if len(qu.Options) < 2 && len(qu.Problems) == 0 {
 				p.Report(pos, "add at least one wrong option", "question %q has only one option", qu.ID)
 			}
 			if qu.Explanation == "" {

@@ -78,7 +78,7 @@ func (r *Repository) loadConfig() {
 	doc, ds := document.ParseYAML(config.FileName, src)
 	r.loadFindings = append(r.loadFindings, ds...)
 	r.ConfigDoc = doc
-	if cfg, err := config.Parse(src); err == nil {
+	if cfg, _ := config.Parse(src); cfg != nil {
 		r.Config = cfg
 	}
 	// A config that does not decode keeps the defaults; the schema rule

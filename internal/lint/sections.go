@@ -2,6 +2,7 @@ package lint
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/yuin/goldmark/ast"
@@ -88,13 +89,18 @@ func (p *Pass) reportMissingSection(d *document.Document, hs []document.Heading,
 		}
 	}
 	// Point where the section belongs: at the next required section that
-	// exists, else the end of the document.
+	// exists, else the heading after the previous one, else the end.
 	pos := d.Pos(len(d.Source))
-	for _, j := range found[i+1:] {
-		if j >= 0 {
-			pos = d.BodyPos(hs[j].Offset)
-			break
-		}
+	next := slices.IndexFunc(found[i+1:], func(j int) bool { return j >= 0 })
+	prev := -1
+	for _, j := range found[:i] {
+		prev = max(prev, j)
+	}
+	switch {
+	case next >= 0:
+		pos = d.BodyPos(hs[found[i+1+next]].Offset)
+	case prev >= 0 && prev+1 < len(hs):
+		pos = d.BodyPos(hs[prev+1].Offset)
 	}
 	if pos.Column > 1 {
 		pos.Column = 1
