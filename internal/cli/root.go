@@ -49,6 +49,9 @@ incidents tracked as GitHub issues, and publishes a knowledge site.`,
 	root.AddCommand(
 		// Commands, one file each. Keep this list sorted.
 		newLintCmd(env, nil),
+		newNewCmd(env, nil),
+		newRulesCmd(env, nil),
+		newSchemaCmd(env, nil),
 	)
 	return root
 }
