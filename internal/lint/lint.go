@@ -7,7 +7,10 @@ package lint
 
 import (
 	"fmt"
+	"runtime"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/opsqa/opsqa/internal/config"
@@ -111,15 +114,15 @@ func Run(opts Options) (*Result, error) {
 	return Check(repo, opts), nil
 }
 
-// Check runs every rule over a loaded repository.
+// Check runs every rule over a loaded repository. Repository rules run
+// one after the other; document rules run in parallel across documents,
+// each document's rules in one goroutine, so a rule never needs a lock.
 func Check(repo *Repository, opts Options) *Result {
 	cfg := repo.Config
-	var all []diag.Diagnostic
 	var ids []string
+	var enabled []*Rule
 	for _, r := range Rules() {
 		ids = append(ids, r.ID)
-	}
-	for _, r := range Rules() {
 		rule := *r
 		if setting, ok := cfg.Lint.Rules[rule.ID]; ok {
 			if setting == "off" {
@@ -129,18 +132,32 @@ func Check(repo *Repository, opts Options) *Result {
 				rule.Severity = sev
 			}
 		}
-		p := &Pass{Repo: repo, Config: cfg, Today: opts.Today, rule: &rule, ruleIDs: ids}
-		if rule.CheckRepository != nil {
-			rule.CheckRepository(p)
+		enabled = append(enabled, &rule)
+	}
+	newPass := func(r *Rule) *Pass {
+		return &Pass{Repo: repo, Config: cfg, Today: opts.Today, rule: r, ruleIDs: ids}
+	}
+	var all []diag.Diagnostic
+	for _, r := range enabled {
+		if r.CheckRepository != nil {
+			p := newPass(r)
+			r.CheckRepository(p)
+			all = append(all, p.found...)
 		}
-		if rule.CheckDocument != nil {
-			for _, d := range repo.Docs {
-				if rule.appliesTo(d.Kind) {
-					rule.CheckDocument(p, d)
-				}
+	}
+	perDoc := make([][]diag.Diagnostic, len(repo.Docs))
+	parallel(len(repo.Docs), func(i int) {
+		d := repo.Docs[i]
+		for _, r := range enabled {
+			if r.CheckDocument != nil && r.appliesTo(d.Kind) {
+				p := newPass(r)
+				r.CheckDocument(p, d)
+				perDoc[i] = append(perDoc[i], p.found...)
 			}
 		}
-		all = append(all, p.found...)
+	})
+	for _, ds := range perDoc {
+		all = append(all, ds...)
 	}
 	all = applySuppressions(repo, all)
 	selected := all[:0]
@@ -157,6 +174,25 @@ func Check(repo *Repository, opts Options) *Result {
 		}
 	}
 	return &Result{Diagnostics: selected, Repo: repo, Files: files}
+}
+
+// parallel calls f(0) … f(n-1) on as many goroutines as there are CPUs.
+func parallel(n int, f func(i int)) {
+	workers := min(runtime.GOMAXPROCS(0), n)
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(func() {
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= n {
+					return
+				}
+				f(i)
+			}
+		})
+	}
+	wg.Wait()
 }
 
 func inPaths(file string, paths []string) bool {

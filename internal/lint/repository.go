@@ -51,8 +51,20 @@ func Load(root string) (*Repository, error) {
 	}
 	repo := &Repository{Root: root, ByID: map[string][]*document.Document{}, ByPath: map[string]*document.Document{}}
 	repo.loadConfig()
+	var files []walkedFile
 	for _, top := range repo.topFolders() {
-		repo.walk(top)
+		files = append(files, repo.walk(top)...)
+	}
+	docs := make([]*document.Document, len(files))
+	found := make([][]diag.Diagnostic, len(files))
+	parallel(len(files), func(i int) {
+		docs[i], found[i] = repo.loadFile(files[i])
+	})
+	for i := range files {
+		if docs[i] != nil {
+			repo.Docs = append(repo.Docs, docs[i])
+		}
+		repo.loadFindings = append(repo.loadFindings, found[i]...)
 	}
 	slices.SortFunc(repo.Docs, func(a, b *document.Document) int { return strings.Compare(a.Path, b.Path) })
 	for _, d := range repo.Docs {
@@ -99,10 +111,14 @@ func (r *Repository) topFolders() []string {
 	return tops
 }
 
-func (r *Repository) walk(top string) {
+// walkedFile is a Markdown file found by the walk, to be parsed.
+type walkedFile struct{ path, rel string }
+
+func (r *Repository) walk(top string) []walkedFile {
+	var files []walkedFile
 	dir := filepath.Join(r.Root, filepath.FromSlash(top))
 	if _, err := os.Stat(dir); errors.Is(err, fs.ErrNotExist) {
-		return
+		return nil
 	}
 	_ = filepath.WalkDir(dir, func(p string, e fs.DirEntry, err error) error {
 		rel := r.rel(p)
@@ -129,53 +145,50 @@ func (r *Repository) walk(top string) {
 			return nil
 		}
 		r.Files = append(r.Files, rel)
-		r.loadFile(p, rel, e)
+		files = append(files, walkedFile{p, rel})
 		return nil
 	})
+	return files
 }
 
-// loadFile reads one Markdown file. Symbolic links to files are followed
-// (os.ReadFile does); WalkDir never descends into linked folders, so a
-// link loop cannot trap the walk, and a looping file link fails to read
-// with a finding.
-func (r *Repository) loadFile(p, rel string, e fs.DirEntry) {
-	if e.Type()&fs.ModeSymlink != 0 {
-		info, err := os.Stat(p)
-		if err != nil {
-			r.loadFindings = append(r.loadFindings, unreadable(rel, err))
-			return
-		}
-		if info.IsDir() {
-			return
-		}
-	}
-	info, err := os.Stat(p)
-	if err == nil && info.Size() > document.MaxSize {
-		// Refuse before reading: a 50 MB file is never a document.
-		r.loadFindings = append(r.loadFindings, diag.Diagnostic{Pos: diag.Position{File: rel}, Severity: diag.Error,
-			Rule: document.RuleEncoding, Message: fmt.Sprintf("file is %d bytes, larger than the %d-byte limit for a document", info.Size(), document.MaxSize),
-			Fix: "split the document, or move data out of it"})
-		return
-	}
-	src, err := os.ReadFile(p)
+// loadFile reads and parses one Markdown file. Symbolic links to files
+// are followed (os.ReadFile does); WalkDir never descends into linked
+// folders, so a link loop cannot trap the walk, and a looping file link
+// fails to read with a finding. It runs in parallel with other files, so
+// it only reads the repository, and it parses the Markdown here, where
+// the work is spread over the CPUs.
+func (r *Repository) loadFile(f walkedFile) (*document.Document, []diag.Diagnostic) {
+	info, err := os.Stat(f.path)
 	if err != nil {
-		r.loadFindings = append(r.loadFindings, unreadable(rel, err))
-		return
+		return nil, []diag.Diagnostic{unreadable(f.rel, err)}
 	}
-	doc, ds := document.Parse(rel, src)
-	r.loadFindings = append(r.loadFindings, ds...)
+	if info.IsDir() {
+		return nil, nil
+	}
+	if info.Size() > document.MaxSize {
+		// Refuse before reading: a 50 MB file is never a document.
+		return nil, []diag.Diagnostic{{Pos: diag.Position{File: f.rel}, Severity: diag.Error,
+			Rule: document.RuleEncoding, Message: fmt.Sprintf("file is %d bytes, larger than the %d-byte limit for a document", info.Size(), document.MaxSize),
+			Fix: "split the document, or move data out of it"}}
+	}
+	src, err := os.ReadFile(f.path)
+	if err != nil {
+		return nil, []diag.Diagnostic{unreadable(f.rel, err)}
+	}
+	doc, ds := document.Parse(f.rel, src)
 	if doc == nil {
-		return
+		return nil, ds
 	}
-	doc.Kind = r.Config.KindOf(rel)
+	doc.Kind = r.Config.KindOf(f.rel)
 	if t := doc.String("type"); t != "" {
 		doc.Kind = t
 	}
-	base := path.Base(rel)
+	base := path.Base(f.rel)
 	if base == "_index.md" || strings.EqualFold(base, "README.md") {
 		doc.Kind = ""
 	}
-	r.Docs = append(r.Docs, doc)
+	doc.Headings() // parses the body and caches it, before rules share the document
+	return doc, ds
 }
 
 func (r *Repository) rel(p string) string {
