@@ -1,0 +1,216 @@
+package scorecard
+
+import (
+	"fmt"
+	"io/fs"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/opsqa/opsqa/internal/config"
+	"github.com/opsqa/opsqa/internal/document"
+	"github.com/opsqa/opsqa/internal/kpi"
+	"github.com/opsqa/opsqa/internal/quiz"
+	"github.com/opsqa/opsqa/internal/ticket"
+)
+
+// Sources are what a build has loaded. A nil field is a source the build
+// could not read: the checks that need it are reported as not measured,
+// with the reason from Missing when the caller gives one.
+type Sources struct {
+	Config *config.Config
+	// Docs are the repository's documents, as loaded for lint.
+	Docs []*document.Document
+	// FS is the repository root, where the alert rule files are.
+	FS fs.FS
+	// Metrics is the KPI report of the period.
+	Metrics *kpi.Metrics
+	// Timelines are the tickets' timelines the metrics were computed from
+	// (kpi.Timelines): the resolved incidents whose postmortems are due.
+	Timelines []ticket.Timeline
+	// Snapshot holds the quiz-result tickets.
+	Snapshot *ticket.Snapshot
+	// Missing says why a source is nil, such as "no snapshot: run opsqa
+	// incidents sync".
+	Missing map[Source]string
+}
+
+// Gather turns what a build loaded into the Input of Evaluate. now is the
+// as-of time: quiz results submitted after it are not seen. Sources that
+// are nil or cannot be read (no alert rule file, a rule file that is not
+// YAML) are recorded in Input.Unavailable rather than failing the build:
+// lint reports those files, and the scorecard says what it could not
+// measure.
+func Gather(src Sources, now time.Time) Input {
+	in := Input{Unavailable: map[Source]string{}}
+	missing := func(s Source, fallback string) {
+		in.Unavailable[s] = fallback
+		if why := src.Missing[s]; why != "" {
+			in.Unavailable[s] = why
+		}
+	}
+	cfg := src.Config
+	if src.Docs == nil {
+		missing(SourceDocuments, "the documents were not loaded")
+	}
+	docs := byKind(src.Docs)
+	for _, d := range docs["runbook"] {
+		in.Runbooks = append(in.Runbooks, runbookOf(d, cfg))
+	}
+	for _, d := range docs["postmortem"] {
+		if n, ok := intField(d, "incident"); ok {
+			in.Postmortems = append(in.Postmortems, n)
+		}
+	}
+
+	switch {
+	case src.FS == nil:
+		missing(SourceAlerts, "the repository files were not given")
+	case len(cfg.AlertRules) == 0:
+		missing(SourceAlerts, "opsqa.yaml lists no alert_rules files")
+	default:
+		alerts, err := ReadAlerts(src.FS, cfg.AlertRules)
+		if err != nil {
+			missing(SourceAlerts, err.Error())
+			break
+		}
+		ids := make([]string, 0, len(in.Runbooks))
+		for _, rb := range in.Runbooks {
+			ids = append(ids, rb.ID)
+		}
+		ResolveRunbooks(alerts, cfg, ids)
+		in.Alerts = alerts
+	}
+
+	if src.Metrics == nil {
+		missing(SourceKPI, "no KPI report was computed")
+	} else {
+		in.KPI = map[string]ServiceKPI{}
+		for svc, s := range src.Metrics.ByService {
+			k := ServiceKPI{
+				MTTR:     MTTR{N: s.MTTR.N, TargetSeconds: s.MTTR.TargetSeconds},
+				Response: ResponseTally{Eligible: s.FirstResponse.WithinTarget.Eligible, Within: s.FirstResponse.WithinTarget.Met},
+			}
+			if s.MTTR.Mean != nil {
+				k.MTTR.MeanSeconds = float64(*s.MTTR.Mean)
+			}
+			in.KPI[svc] = k
+		}
+	}
+
+	if src.Timelines == nil {
+		missing(SourceTickets, "no ticket snapshot")
+	}
+	for _, tl := range src.Timelines {
+		if tl.Class != ticket.Incident || tl.Outcome != ticket.OutcomeResolved || tl.Resolved == nil || tl.Resolved.At.After(now) {
+			continue
+		}
+		// Over the same period as the KPIs, when there is one: the
+		// scorecard grades the period, not all of history.
+		if m := src.Metrics; m != nil && (tl.Resolved.At.Before(m.Period.From) || !tl.Resolved.At.Before(m.Period.To)) {
+			continue
+		}
+		in.Incidents = append(in.Incidents, Incident{Number: tl.Number, Service: tl.Service, Severity: tl.Severity})
+	}
+
+	if src.Snapshot == nil {
+		missing(SourceTraining, "no ticket snapshot, so no quiz results")
+	} else {
+		in.Training = training(cfg, docs, src.Snapshot.Tickets, now)
+	}
+	return in
+}
+
+func byKind(docs []*document.Document) map[string][]*document.Document {
+	m := map[string][]*document.Document{}
+	for _, d := range docs {
+		if d != nil && d.ID() != "" {
+			m[d.Kind] = append(m[d.Kind], d)
+		}
+	}
+	return m
+}
+
+func runbookOf(d *document.Document, cfg *config.Config) Runbook {
+	rb := Runbook{ID: d.ID(), Service: d.String("service"), Status: d.String("status"), Alerts: d.Strings("alerts")}
+	if t, err := time.Parse(time.DateOnly, d.String("last_reviewed")); err == nil {
+		rb.LastReviewed = t
+	}
+	rb.IntervalDays = cfg.ReviewInterval("runbook")
+	if n, ok := intField(d, "review_interval_days"); ok && n > 0 {
+		rb.IntervalDays = n
+	}
+	return rb
+}
+
+// intField reads an integer front matter value, however the YAML spelled
+// it; ok is false when it is missing or not a whole number.
+func intField(d *document.Document, key string) (int, bool) {
+	v, ok := d.Meta[key]
+	if !ok || v == nil {
+		return 0, false
+	}
+	n, err := strconv.Atoi(strings.TrimSpace(fmt.Sprint(v)))
+	return n, err == nil
+}
+
+// training finds the active curricula written for on-call roles and
+// re-grades every quiz-result ticket against the repository's answer key.
+// The score a ticket states is ignored: only the key counts.
+func training(cfg *config.Config, docs map[string][]*document.Document, tickets []ticket.Ticket, now time.Time) Training {
+	var onCall []string
+	for _, r := range cfg.Roles {
+		if r.OnCall {
+			onCall = append(onCall, r.ID)
+		}
+	}
+	find := func(kind, id string) *document.Document {
+		for _, d := range docs[kind] {
+			if d.ID() == id {
+				return d
+			}
+		}
+		return nil
+	}
+	tr := Training{Passes: map[string][]QuizPass{}}
+	for _, d := range docs["curriculum"] {
+		aud := d.Strings("audience")
+		if d.String("status") != "active" || !slices.ContainsFunc(aud, func(r string) bool { return slices.Contains(onCall, r) }) {
+			continue
+		}
+		c := Curriculum{ID: d.ID(), Audience: aud}
+		c.RecertifyDays, _ = intField(d, "recertify_days")
+		for _, mod := range d.Strings("modules") {
+			if m := find("module", mod); m != nil && m.String("quiz") != "" {
+				c.Quizzes = append(c.Quizzes, m.String("quiz"))
+			}
+		}
+		tr.Curricula = append(tr.Curricula, c)
+	}
+
+	keys := map[string]*quiz.Quiz{}
+	for _, t := range tickets {
+		if t.Class != ticket.QuizResult || t.CreatedAt.After(now) || t.StateReason == ticket.NotPlanned || t.StateReason == ticket.Duplicate {
+			continue
+		}
+		id := strings.TrimSpace(t.Fields["quiz_id"])
+		q, seen := keys[id]
+		if !seen {
+			if d := find("quiz", id); d != nil {
+				q = quiz.Parse(d)
+			}
+			keys[id] = q
+		}
+		if q == nil {
+			continue
+		}
+		answers, err := quiz.ParseAnswers(t.Fields["answers"])
+		if err != nil || !quiz.Grade(q, answers).Passed {
+			continue
+		}
+		login := strings.ToLower(t.Author.Login)
+		tr.Passes[login] = append(tr.Passes[login], QuizPass{Quiz: id, At: t.CreatedAt})
+	}
+	return tr
+}

@@ -1,0 +1,116 @@
+package scorecard
+
+import "time"
+
+// Input is everything the checks measure, gathered by the caller. Each
+// source that could not be read is named in Unavailable with the reason;
+// the checks that need it report not-measured with that reason rather
+// than reading an empty list as "nothing to check".
+type Input struct {
+	// Alerts are the alert rules of the Prometheus rule files.
+	Alerts []Alert
+	// Runbooks are every runbook document, whatever its status.
+	Runbooks []Runbook
+	// KPI holds the figures of each service over the period, by service
+	// id. A service without an entry had no tickets.
+	KPI map[string]ServiceKPI
+	// Incidents are the resolved incidents whose postmortems are checked.
+	Incidents []Incident
+	// Postmortems are the incident numbers that postmortem documents name.
+	Postmortems []int
+	// Training is the on-call curricula and who passed their quizzes.
+	Training Training
+
+	Unavailable map[Source]string
+}
+
+// Source is one kind of data the checks read.
+type Source string
+
+const (
+	SourceAlerts    Source = "alerts"
+	SourceDocuments Source = "documents"
+	SourceKPI       Source = "kpi"
+	SourceTickets   Source = "tickets"
+	SourceTraining  Source = "training"
+)
+
+// Alert is one alert rule and where its runbook_url leads.
+type Alert struct {
+	Name    string
+	Service string
+	// RunbookURL is the rule's runbook_url annotation, "" when missing.
+	RunbookURL string
+	// Runbook is the id of the runbook RunbookURL resolves to, "" when it
+	// is missing or leads nowhere.
+	Runbook string
+}
+
+// Runbook is the review state of one runbook document.
+type Runbook struct {
+	ID      string
+	Service string
+	Status  string
+	// Alerts are the alert names the runbook answers.
+	Alerts []string
+	// LastReviewed is zero when the document gives no valid date.
+	LastReviewed time.Time
+	// IntervalDays is the review interval in force for this runbook.
+	IntervalDays int
+}
+
+// ServiceKPI is what the KPI report measured for one service.
+type ServiceKPI struct {
+	MTTR     MTTR
+	Response ResponseTally
+}
+
+// MTTR is the mean time to recover over the incidents resolved in the
+// period.
+type MTTR struct {
+	N             int
+	MeanSeconds   float64
+	TargetSeconds int64
+}
+
+// ResponseTally counts tickets against their first-response targets.
+// Eligible are the tickets with a target that were answered, or are still
+// unanswered past the target (a miss); Within are those answered in time.
+type ResponseTally struct {
+	Eligible int
+	Within   int
+}
+
+// Incident is a resolved incident that may need a postmortem.
+type Incident struct {
+	Number   int
+	Service  string
+	Severity string
+}
+
+// Training is what on-call staff must pass and what each person passed.
+type Training struct {
+	// Curricula are the active curricula whose audience includes an
+	// on-call role.
+	Curricula []Curriculum
+	// Passes maps a lower-case login to the quizzes the person passed, as
+	// re-graded from the answer key.
+	Passes map[string][]QuizPass
+}
+
+// Curriculum is a training path and the quizzes that complete it.
+type Curriculum struct {
+	ID string
+	// Audience are role ids.
+	Audience []string
+	// Quizzes are the ids of its modules' quizzes.
+	Quizzes []string
+	// RecertifyDays, when set, is how long a pass stays valid.
+	RecertifyDays int
+}
+
+// QuizPass is a passed quiz.
+type QuizPass struct {
+	Quiz string
+	At   time.Time
+}
