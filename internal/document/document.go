@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/adrg/frontmatter"
@@ -55,9 +56,13 @@ type Document struct {
 	fmLine int
 	lines  []int
 
-	// Parsed on first use.
-	ast      ast.Node
-	headings []Heading
+	// Parsed on first use. Rules run in parallel across documents and a
+	// rule may read another document's headings (a link's target), so
+	// the first use is guarded.
+	astOnce      sync.Once
+	ast          ast.Node
+	headingsOnce sync.Once
+	headings     []Heading
 }
 
 // Parse reads a document. Problems with the file itself (encoding, front

@@ -23,9 +23,9 @@ var md = goldmark.New(
 // Markdown returns the parsed body. Segments in the tree are byte offsets
 // into Body; BodyPos maps them to the file.
 func (d *Document) Markdown() ast.Node {
-	if d.ast == nil {
+	d.astOnce.Do(func() {
 		d.ast = md.Parser().Parse(text.NewReader(d.Body))
-	}
+	})
 	return d.ast
 }
 
@@ -44,9 +44,11 @@ type Heading struct {
 
 // Headings returns the body's headings in order.
 func (d *Document) Headings() []Heading {
-	if d.headings != nil {
-		return d.headings
-	}
+	d.headingsOnce.Do(d.parseHeadings)
+	return d.headings
+}
+
+func (d *Document) parseHeadings() {
 	used := map[string]int{}
 	hs := []Heading{}
 	ast.Walk(d.Markdown(), func(n ast.Node, entering bool) (ast.WalkStatus, error) {
@@ -73,7 +75,6 @@ func (d *Document) Headings() []Heading {
 		return ast.WalkSkipChildren, nil
 	})
 	d.headings = hs
-	return hs
 }
 
 // Anchors returns the set of heading ids a link can point at.
@@ -146,6 +147,11 @@ func (d *Document) CodeBlocks() []CodeBlock {
 			cb.Offset = f.Info.Segment.Stop
 		}
 		cb.FenceOffset = lineStartBefore(d.Body, cb.Offset, f.Info != nil && lines.Len() > 0)
+		if p := f.Pos(); p >= 0 && p <= len(d.Body) {
+			// goldmark records where the fence starts; the guesses above
+			// fail for an empty block without an info string.
+			cb.FenceOffset = bytes.LastIndexByte(d.Body[:p], '\n') + 1
+		}
 		cb.Closed = fenceClosed(d.Body, f)
 		cbs = append(cbs, cb)
 		return ast.WalkSkipChildren, nil
@@ -160,19 +166,28 @@ func fenceClosed(body []byte, f *ast.FencedCodeBlock) bool {
 	after := 0
 	if l := f.Lines(); l.Len() > 0 {
 		after = l.At(l.Len() - 1).Stop
-	} else if f.Info != nil {
-		after = f.Info.Segment.Stop
-		if i := bytes.IndexByte(body[after:], '\n'); i >= 0 {
-			after += i + 1
-		} else {
+	} else {
+		// An empty block: the closing fence, if any, is on the line after
+		// the opening one.
+		start := f.Pos()
+		if f.Info != nil {
+			start = f.Info.Segment.Stop
+		}
+		if start < 0 || start > len(body) {
 			return false
 		}
+		i := bytes.IndexByte(body[start:], '\n')
+		if i < 0 {
+			return false
+		}
+		after = start + i + 1
 	}
 	rest := body[after:]
 	if i := bytes.IndexByte(rest, '\n'); i >= 0 {
 		rest = rest[:i]
 	}
-	t := strings.TrimSpace(string(rest))
+	// A fence inside a blockquote closes with "> ```".
+	t := strings.TrimLeft(string(rest), " \t>")
 	return strings.HasPrefix(t, "```") || strings.HasPrefix(t, "~~~")
 }
 

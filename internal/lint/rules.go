@@ -15,6 +15,17 @@ func Rules() []*Rule {
 		&knownOwnerRule,
 		&requiredSectionsRule,
 		&quizRule,
+		&linksRule,
+		&trainingReferencesRule,
+		&raciRule,
+		&raciUnusedRoleRule,
+		&postmortemMilestonesRule,
+		&alertRunbooksRule,
+		&shellSyntaxRule,
+		&codeFenceRule,
+		&reviewOverdueRule,
+		&reviewDateRule,
+		&placeholderRule,
 		&suppressionRule,
 	}
 }

@@ -1,0 +1,221 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/opsqa/opsqa/internal/config"
+	"github.com/opsqa/opsqa/internal/githubsync"
+	"github.com/opsqa/opsqa/internal/issueform"
+	"github.com/opsqa/opsqa/internal/ticket"
+)
+
+// formFiles are the issue forms, by the class of ticket they open.
+var formFiles = map[ticket.Class]string{
+	ticket.Incident:   "incident.yml",
+	ticket.Problem:    "problem.yml",
+	ticket.Feedback:   "feedback.yml",
+	ticket.QuizResult: "quiz-result.yml",
+}
+
+// formsDir is where GitHub looks for issue forms.
+const formsDir = ".github/ISSUE_TEMPLATE"
+
+func newIncidentsCmd(env *Env) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "incidents",
+		Short: "Work with incidents and problems tracked as GitHub issues",
+		Long: `Incidents, problems, feedback and quiz results are GitHub issues opened
+through the issue forms in .github/ISSUE_TEMPLATE. 'opsqa incidents sync'
+copies them into a local snapshot that 'opsqa metrics' and the site read,
+so nothing else needs the network.`,
+		Example: `  opsqa incidents sync`,
+		Args:    exactArgs(0),
+		RunE: func(c *cobra.Command, args []string) error {
+			return usageError("%s needs a subcommand (sync); run '%s --help'", c.Name(), c.CommandPath())
+		},
+	}
+	cmd.AddCommand(newIncidentsSyncCmd(env, nil))
+	return cmd
+}
+
+type incidentsSyncOptions struct {
+	env      *Env
+	Repo     string
+	Snapshot string
+	Full     bool
+}
+
+func newIncidentsSyncCmd(env *Env, runF func(*incidentsSyncOptions) error) *cobra.Command {
+	opts := &incidentsSyncOptions{env: env}
+	cmd := &cobra.Command{
+		Use:   "sync",
+		Short: "Copy incidents and problems from GitHub Issues into the snapshot",
+		Long: `Read the repository's issues and their timelines from the GitHub REST API
+and write the normalized snapshot (default data/snapshot.json, relative to
+the repository root) that 'opsqa metrics' and the site read.
+
+The token is read from GITHUB_TOKEN, or GH_TOKEN when GITHUB_TOKEN is
+unset; it needs read access to the repository's issues. The API is
+https://api.github.com unless GITHUB_API_URL is set, as GitHub Actions sets
+it on GitHub Enterprise Server. The token never appears in output.
+
+The sync is incremental: the snapshot remembers the newest change seen and
+the listing's ETag, so a re-sync asks only for issues updated since, and an
+unchanged repository costs one conditional request that GitHub does not
+count against the rate limit. --full reads every issue again, and drops
+issues GitHub no longer lists.
+
+Rate limits are waited out as GitHub asks, and transient failures (5xx,
+timeouts, dropped connections) retried with backoff, up to a bound. The
+snapshot is replaced only after a complete sync: an interrupted sync leaves
+it whole, and the next one resumes from it.
+
+Tickets are classified by their labels as opsqa.yaml's labels section says
+(incident, problem, feedback, quiz-result; sev1…sev4; service:<id>),
+falling back to the form's service and severity answers. Bodies are read
+against the issue forms; a body that does not match its form is reported
+in the ticket's form_problems, not guessed at.
+
+Exit status: 0 synced, 2 usage or configuration error (no token, no
+repository), 3 could not sync (network, GitHub, file system).`,
+		Example: `  GITHUB_TOKEN=$(gh auth token) opsqa incidents sync
+  opsqa incidents sync --repo northwind-parcel/operations --snapshot data/snapshot.json
+  opsqa incidents sync --full    # rebuild the snapshot from scratch
+
+  # In a scheduled GitHub Actions job:
+  #   env: {GITHUB_TOKEN: ${{ secrets.GITHUB_TOKEN }}}
+  #   run: opsqa incidents sync && opsqa metrics --format markdown >> "$GITHUB_STEP_SUMMARY"`,
+		Args: exactArgs(0),
+		RunE: func(c *cobra.Command, args []string) error {
+			if runF != nil {
+				return runF(opts)
+			}
+			return incidentsSyncRun(c.Context(), opts)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&opts.Repo, "repo", "", "repository OWNER/NAME (default: repository in opsqa.yaml)")
+	f.StringVar(&opts.Snapshot, "snapshot", "data/snapshot.json", "snapshot file, relative to the repository root")
+	f.BoolVar(&opts.Full, "full", false, "ignore the snapshot's cursor and read every issue again")
+	return cmd
+}
+
+func incidentsSyncRun(ctx context.Context, opts *incidentsSyncOptions) error {
+	env := opts.env
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	root, err := repoRoot(env, "")
+	if err != nil {
+		return err
+	}
+	cfg, err := config.Load(os.DirFS(root))
+	if err != nil {
+		return usageError("%v", err)
+	}
+	repo := opts.Repo
+	if repo == "" {
+		repo = cfg.Repository
+	}
+	if repo == "" {
+		return usageError("no repository: pass --repo OWNER/NAME or set repository in %s", config.FileName)
+	}
+	if owner, name, ok := strings.Cut(repo, "/"); !ok || owner == "" || name == "" || strings.ContainsAny(name, "/ ") {
+		return usageError("repository %q is not OWNER/NAME", repo)
+	}
+	token := env.Getenv("GITHUB_TOKEN")
+	if token == "" {
+		token = env.Getenv("GH_TOKEN")
+	}
+	if token == "" {
+		return usageError("no GitHub token: set GITHUB_TOKEN (or GH_TOKEN) to a token that can read the issues of %s", repo)
+	}
+	forms, err := loadForms(root, env.ErrOut)
+	if err != nil {
+		return err
+	}
+	var services []string
+	for _, s := range cfg.Services {
+		services = append(services, s.ID)
+	}
+	path := opts.Snapshot
+	if !filepath.IsAbs(path) {
+		path = filepath.Join(root, path)
+	}
+	var progress io.Writer
+	if env.ErrIsTerminal && env.Getenv("CI") == "" {
+		progress = env.ErrOut
+	}
+
+	stats, err := githubsync.SyncFile(ctx, path, githubsync.Options{
+		Repo:       repo,
+		Token:      token,
+		BaseURL:    env.Getenv("GITHUB_API_URL"),
+		HTTPClient: env.HTTPClient,
+		Now:        env.Now,
+		Labels:     cfg.Labels,
+		Services:   services,
+		Forms:      forms,
+		Progress:   progress,
+		Full:       opts.Full,
+	})
+	if err != nil {
+		return fmt.Errorf("sync incidents: %w", err)
+	}
+
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s: %d tickets fetched, %d changed, %d total; %d %s",
+		repo, stats.Fetched, stats.Changed, stats.Total, stats.Requests, plural(stats.Requests, "request", "requests"))
+	if stats.NotModified {
+		b.WriteString(" (nothing changed: not counted against the rate limit)")
+	}
+	if stats.Waited > 0 {
+		fmt.Fprintf(&b, ", %s waiting for rate limits and retries", stats.Waited.Round(1e9))
+	}
+	fmt.Fprintf(&b, " → %s\n", opts.Snapshot)
+	_, err = io.WriteString(env.Out, b.String())
+	return err
+}
+
+// loadForms reads the issue forms. A missing form only means its tickets
+// keep no fields, which is said once; a broken one is a configuration error.
+func loadForms(root string, warn io.Writer) (map[ticket.Class]*issueform.Template, error) {
+	forms := map[ticket.Class]*issueform.Template{}
+	var missing []string
+	for _, class := range []ticket.Class{ticket.Incident, ticket.Problem, ticket.Feedback, ticket.QuizResult} {
+		file := filepath.Join(formsDir, formFiles[class])
+		data, err := os.ReadFile(filepath.Join(root, file))
+		if errors.Is(err, fs.ErrNotExist) {
+			missing = append(missing, file)
+			continue
+		}
+		if err != nil {
+			return nil, fmt.Errorf("read issue form: %w", err)
+		}
+		t, err := issueform.ParseTemplate(data)
+		if err != nil {
+			return nil, usageError("%s: %v", file, err)
+		}
+		forms[class] = t
+	}
+	if len(missing) > 0 {
+		fmt.Fprintf(warn, "opsqa: no issue form %s; those tickets keep no form fields\n", strings.Join(missing, ", "))
+	}
+	return forms, nil
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}

@@ -1,0 +1,150 @@
+package cli
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/opsqa/opsqa/internal/githubsync/githubtest"
+	"github.com/opsqa/opsqa/internal/ticket"
+)
+
+const syncTestToken = "ghp_clitesttoken0123456789abcdefABCDEF"
+
+// syncRepo lays out a repository with the project's own opsqa.yaml and
+// issue forms, and a fake GitHub holding its issues.
+func syncRepo(t *testing.T) (string, *githubtest.Server, func() time.Time) {
+	t.Helper()
+	dir := t.TempDir()
+	copyFile(t, "../../opsqa.yaml", filepath.Join(dir, "opsqa.yaml"))
+	for _, f := range formFiles {
+		copyFile(t, filepath.Join("../../.github/ISSUE_TEMPLATE", f), filepath.Join(dir, formsDir, f))
+	}
+	now := func() time.Time { return time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC) }
+	srv := githubtest.New("northwind-parcel", "operations", now)
+	t.Cleanup(srv.Close)
+	srv.Seed(25, time.Date(2026, 5, 1, 0, 0, 0, 0, time.UTC))
+	return dir, srv, now
+}
+
+func copyFile(t *testing.T, from, to string) {
+	t.Helper()
+	data, err := os.ReadFile(from)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(filepath.Dir(to), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(to, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func runSync(t *testing.T, dir string, srv *githubtest.Server, now func() time.Time, vars map[string]string, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	env := &Env{
+		In: strings.NewReader(""), Out: &out, ErrOut: &errOut,
+		Getenv:     func(k string) string { return vars[k] },
+		Now:        now,
+		Dir:        dir,
+		HTTPClient: srv.Client(),
+	}
+	code := Main(append([]string{"incidents", "sync"}, args...), env)
+	return code, out.String(), errOut.String()
+}
+
+func TestIncidentsSync(t *testing.T) {
+	dir, srv, now := syncRepo(t)
+	vars := map[string]string{"GH_TOKEN": syncTestToken, "GITHUB_API_URL": strings.TrimSuffix(srv.URL, "/")}
+
+	code, out, errOut := runSync(t, dir, srv, now, vars)
+	if code != ExitOK {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	want := "northwind-parcel/operations: 23 tickets fetched, 23 changed, 23 total; 25 requests → data/snapshot.json\n"
+	if out != want || errOut != "" {
+		t.Errorf("stdout %q\nstderr %q\nwant %q", out, errOut, want)
+	}
+	snap, err := ticket.ReadSnapshot(filepath.Join(dir, "data/snapshot.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(snap.Tickets) != 23 || snap.Repository != "northwind-parcel/operations" || !snap.SyncedAt.Equal(now()) {
+		t.Errorf("snapshot: %d tickets of %s at %v", len(snap.Tickets), snap.Repository, snap.SyncedAt)
+	}
+	if r := srv.Requests()[0]; r.Authorization != "Bearer "+syncTestToken {
+		t.Errorf("GH_TOKEN not used: %q", r.Authorization)
+	}
+
+	// Nothing changed: one free request.
+	code, out, _ = runSync(t, dir, srv, now, vars)
+	if code != ExitOK || !strings.Contains(out, "0 tickets fetched, 0 changed, 23 total; 1 request (nothing changed: not counted against the rate limit)") {
+		t.Errorf("re-sync: exit %d, %q", code, out)
+	}
+	if strings.Contains(out+errOut, syncTestToken) {
+		t.Errorf("the token was printed")
+	}
+}
+
+func TestIncidentsSyncErrors(t *testing.T) {
+	dir, srv, now := syncRepo(t)
+	api := strings.TrimSuffix(srv.URL, "/")
+	cases := []struct {
+		name   string
+		vars   map[string]string
+		args   []string
+		fault  *githubtest.Fault
+		code   int
+		stderr []string
+	}{
+		{name: "no token", vars: map[string]string{"GITHUB_API_URL": api}, code: ExitUsage,
+			stderr: []string{"no GitHub token", "GITHUB_TOKEN", "GH_TOKEN", "northwind-parcel/operations"}},
+		{name: "bad repo", vars: map[string]string{"GITHUB_TOKEN": syncTestToken}, args: []string{"--repo", "operations"}, code: ExitUsage,
+			stderr: []string{`repository "operations" is not OWNER/NAME`}},
+		{name: "stray argument", vars: map[string]string{"GITHUB_TOKEN": syncTestToken}, args: []string{"now"}, code: ExitUsage},
+		{name: "GitHub refuses", vars: map[string]string{"GITHUB_TOKEN": syncTestToken, "GITHUB_API_URL": api},
+			fault: &githubtest.Fault{Kind: githubtest.Forbidden}, code: ExitFailure,
+			stderr: []string{"sync incidents: list issues of northwind-parcel/operations", "403 Forbidden", "Resource not accessible by integration"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			if c.fault != nil {
+				srv.Inject(*c.fault)
+			}
+			code, out, errOut := runSync(t, dir, srv, now, c.vars, c.args...)
+			if code != c.code {
+				t.Errorf("exit %d, want %d (stderr %q)", code, c.code, errOut)
+			}
+			for _, w := range c.stderr {
+				if !strings.Contains(errOut, w) {
+					t.Errorf("stderr %q lacks %q", errOut, w)
+				}
+			}
+			if out != "" || strings.Contains(errOut, syncTestToken) {
+				t.Errorf("stdout %q, stderr %q", out, errOut)
+			}
+			if _, err := os.Stat(filepath.Join(dir, "data/snapshot.json")); err == nil {
+				t.Errorf("a failed sync wrote a snapshot")
+			}
+		})
+	}
+}
+
+func TestIncidentsSyncMissingForms(t *testing.T) {
+	dir, srv, now := syncRepo(t)
+	os.Remove(filepath.Join(dir, formsDir, "feedback.yml"))
+	code, _, errOut := runSync(t, dir, srv, now, map[string]string{"GITHUB_TOKEN": syncTestToken, "GITHUB_API_URL": srv.URL})
+	if code != ExitOK || !strings.Contains(errOut, "no issue form .github/ISSUE_TEMPLATE/feedback.yml") {
+		t.Errorf("exit %d, stderr %q", code, errOut)
+	}
+	os.WriteFile(filepath.Join(dir, formsDir, "problem.yml"), []byte("name: [broken"), 0o644)
+	code, _, errOut = runSync(t, dir, srv, now, map[string]string{"GITHUB_TOKEN": syncTestToken, "GITHUB_API_URL": srv.URL})
+	if code != ExitUsage || !strings.Contains(errOut, "problem.yml") {
+		t.Errorf("broken form: exit %d, stderr %q", code, errOut)
+	}
+}

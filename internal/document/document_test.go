@@ -1,0 +1,153 @@
+package document
+
+import (
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/opsqa/opsqa/internal/diag"
+)
+
+func TestParseBOMAndCRLFPositions(t *testing.T) {
+	src := "\xef\xbb\xbf---\r\nid: x\r\ntitle: 中文标题\r\n---\r\n## Head\r\n\r\nText [link](a.md).\r\n"
+	d, ds := Parse("a.md", []byte(src))
+	if len(ds) != 0 {
+		t.Fatalf("findings: %v", ds)
+	}
+	if got := d.String("title"); got != "中文标题" {
+		t.Errorf("title = %q", got)
+	}
+	_, v := d.Lookup("title")
+	if got, want := d.NodePos(v), (diag.Position{File: "a.md", Line: 3, Column: 8}); got != want {
+		t.Errorf("title value at %v, want %v (the BOM is not a column)", got, want)
+	}
+	hs := d.Headings()
+	if len(hs) != 1 || hs[0].Text != "Head" || hs[0].ID != "head" {
+		t.Fatalf("headings = %+v", hs)
+	}
+	if got := d.BodyPos(hs[0].Offset); got.Line != 5 || got.Column != 4 {
+		t.Errorf("heading text at %v, want line 5 column 4", got)
+	}
+	ls := d.Links()
+	if len(ls) != 1 {
+		t.Fatalf("links = %+v", ls)
+	}
+	if got := d.BodyPos(ls[0].Offset); got.Line != 7 || got.Column != 6 {
+		t.Errorf("link at %v, want 7:6", got)
+	}
+	if got := d.LineText(3); got != "title: 中文标题" {
+		t.Errorf("LineText(3) = %q: the \\r must go", got)
+	}
+}
+
+func TestPosCountsRunes(t *testing.T) {
+	d, _ := Parse("zh.md", []byte("---\nid: zh\n---\n中文 TODO 😀x\n"))
+	line := "中文 TODO 😀x"
+	body := strings.Index(string(d.Source), line)
+	for _, c := range []struct {
+		sub  string
+		want int
+	}{{"中", 1}, {"TODO", 4}, {"😀", 9}, {"x", 10}} {
+		got := d.Pos(body + strings.Index(line, c.sub))
+		if got.Line != 4 || got.Column != c.want {
+			t.Errorf("%q at %v, want 4:%d", c.sub, got, c.want)
+		}
+	}
+	if got := d.Pos(len(d.Source) + 10); got.Line != 5 || got.Column != 1 {
+		t.Errorf("past the end: %v, want the end of the file", got)
+	}
+}
+
+func TestParseEmptyAndUnterminated(t *testing.T) {
+	for _, c := range []struct {
+		name, src, want string
+		line            int
+	}{
+		{"empty", "", "empty document", 0},
+		{"blank", "\n  \n", "empty document", 0},
+		{"unterminated", "---\nid: x\ntitle: y\n\n## Body\n", "front matter is not closed", 1},
+		{"no front matter", "# Title\n", "no front matter", 1},
+		{"empty front matter", "---\n---\nbody\n", "front matter is empty", 1},
+		{"list front matter", "---\n- a\n---\n", "must be a mapping", 2},
+		{"binary", "---\x00\n", "NUL byte", 1},
+		{"latin-1", "---\ntitle: caf\xe9\n---\n", "invalid UTF-8", 2},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			_, ds := Parse("x.md", []byte(c.src))
+			if len(ds) != 1 || !strings.Contains(ds[0].Message, c.want) || ds[0].Pos.Line != c.line {
+				t.Errorf("findings = %v, want one %q at line %d", ds, c.want, c.line)
+			}
+		})
+	}
+}
+
+func TestCodeBlocksClosed(t *testing.T) {
+	for _, c := range []struct {
+		name, body string
+		closed     []bool
+		fenceLine  int // of the first block, in the file
+	}{
+		{"closed", "```sh\nls\n```\n", []bool{true}, 4},
+		{"unclosed", "```sh\nls\n\n## Next\n", []bool{false}, 4},
+		{"empty closed", "text\n\n```\n```\n", []bool{true}, 6},
+		{"empty unclosed at end", "text\n\n~~~", []bool{false}, 6},
+		{"info only unclosed", "```sh\n", []bool{false}, 4},
+		{"longer fence holds a shorter one", "````md\n```sh\nls\n```\n````\n", []bool{true}, 4},
+		{"blockquote", "> ```sh\n> ls\n> ```\n\nafter\n", []bool{true}, 4},
+		{"list item", "- item\n\n  ```sh\n  ls\n  ```\n", []bool{true}, 6},
+		{"second unclosed", "```\na\n```\n\n```bash\nb\n", []bool{true, false}, 4},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			d, ds := Parse("x.md", []byte("---\nid: x\n---\n"+c.body))
+			if len(ds) != 0 {
+				t.Fatalf("findings: %v", ds)
+			}
+			cbs := d.CodeBlocks()
+			var got []bool
+			for _, cb := range cbs {
+				got = append(got, cb.Closed)
+			}
+			if len(got) != len(c.closed) {
+				t.Fatalf("blocks = %+v, want %d", cbs, len(c.closed))
+			}
+			for i := range got {
+				if got[i] != c.closed[i] {
+					t.Errorf("block %d closed = %v, want %v", i, got[i], c.closed[i])
+				}
+			}
+			if l := d.BodyPos(cbs[0].FenceOffset).Line; l != c.fenceLine {
+				t.Errorf("fence at line %d, want %d", l, c.fenceLine)
+			}
+		})
+	}
+}
+
+func TestParseYAMLPositions(t *testing.T) {
+	d, ds := ParseYAML("rules.yaml", []byte("groups:\n  - name: x\n    rules:\n      - alert: 告警A\n"))
+	if len(ds) != 0 {
+		t.Fatalf("findings: %v", ds)
+	}
+	_, g := d.Lookup("groups")
+	_, rules := MapLookup(g.Content[0], "rules")
+	_, a := MapLookup(rules.Content[0], "alert")
+	if got := d.NodePos(a); got.Line != 4 || got.Column != 16 {
+		t.Errorf("alert value at %v, want 4:16", got)
+	}
+}
+
+// TestHeadingsConcurrent: lint rules run in parallel across documents and
+// read other documents' headings (link targets); run with -race.
+func TestHeadingsConcurrent(t *testing.T) {
+	d, _ := Parse("c.md", []byte("---\nid: c\n---\n## One\n\n## One\n\n### Two {#two}\n"))
+	var wg sync.WaitGroup
+	got := make([]map[string]bool, 8)
+	for i := range got {
+		wg.Go(func() { got[i] = d.Anchors() })
+	}
+	wg.Wait()
+	for _, a := range got {
+		if len(a) != 3 || !a["one"] || !a["one-1"] || !a["two"] {
+			t.Fatalf("anchors = %v", a)
+		}
+	}
+}

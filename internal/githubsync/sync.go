@@ -1,0 +1,396 @@
+// Package githubsync copies incidents, problems, feedback and quiz results
+// from GitHub Issues into the normalized snapshot that metrics and the site
+// read (internal/ticket). It speaks the REST API through go-github v62 and
+// is built for a CI job that runs on a schedule:
+//
+//   - incremental: the snapshot's cursor (the newest updated_at seen and
+//     the ETag of the listing) makes a re-sync ask only for what changed;
+//     an unchanged repository costs one conditional request, which GitHub
+//     does not count against the rate limit;
+//   - patient: primary and secondary rate limits are waited out as GitHub
+//     asks (x-ratelimit-reset, Retry-After, or a minimum wait that doubles),
+//     transient failures retried with exponential backoff and jitter up to
+//     a bound;
+//   - safe: the snapshot is replaced atomically only after a complete
+//     sync, so an interrupted one leaves the previous snapshot whole and
+//     the next one resumes from its cursor.
+//
+// The clock, the sleeper and the HTTP client are passed in; the package
+// reads no environment and writes nowhere but the writers it is given.
+package githubsync
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net/http"
+	"net/url"
+	"os"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/google/go-github/v62/github"
+
+	"github.com/opsqa/opsqa/internal/config"
+	"github.com/opsqa/opsqa/internal/issueform"
+	"github.com/opsqa/opsqa/internal/ticket"
+)
+
+// PerPage is the page size of every listing, GitHub's maximum.
+const PerPage = 100
+
+// Options configures a sync. Repo, Token and Now are required.
+type Options struct {
+	// Repo is "owner/name".
+	Repo string
+	// Token authenticates every request. It is never written anywhere.
+	Token string
+	// BaseURL is the REST API root, such as GitHub Actions' GITHUB_API_URL
+	// (https://github.example.com/api/v3 on GitHub Enterprise Server);
+	// "" means https://api.github.com/.
+	BaseURL string
+	// HTTPClient carries the requests; nil means a client with a 60 s
+	// timeout.
+	HTTPClient *http.Client
+	// Now is the clock: it stamps the snapshot and measures rate-limit
+	// waits.
+	Now func() time.Time
+	// Sleep waits d or until ctx is done; nil means a real timer. Tests
+	// pass one that advances a fake clock.
+	Sleep func(ctx context.Context, d time.Duration) error
+	// Rand returns a number in [0, 1) for backoff jitter; nil means
+	// math/rand.
+	Rand func() float64
+	// Labels and Services come from opsqa.yaml and classify tickets.
+	Labels   config.Labels
+	Services []string
+	// Forms are the issue forms by the class they open; a ticket of a
+	// class without a form keeps no fields.
+	Forms map[ticket.Class]*issueform.Template
+	// Progress, when set, receives a progress bar; leave it nil when the
+	// output is not a terminal.
+	Progress io.Writer
+	// Full ignores the previous snapshot's cursor and reads every ticket
+	// again; tickets no longer listed (deleted, transferred) are dropped.
+	Full bool
+}
+
+// Stats describes a finished sync.
+type Stats struct {
+	// Fetched is the number of issues the listing returned (pull requests
+	// left out).
+	Fetched int
+	// Changed is the number of tickets new or updated since the previous
+	// snapshot, whose timelines were read.
+	Changed int
+	// Total is the number of tickets in the new snapshot.
+	Total int
+	// Requests counts HTTP requests sent, retries included.
+	Requests int
+	// NotModified is set when GitHub answered the listing with 304.
+	NotModified bool
+	// Waited is the time spent waiting for rate limits and backoff.
+	Waited time.Duration
+}
+
+// listedIssue is an issue of the listing: go-github's Issue decodes every
+// field the adapter needs, including state_reason, and the raw
+// pull_request key tells pull requests apart.
+type listedIssue = github.Issue
+
+// Sync brings prev (nil for none) up to date with the repository and
+// returns the new snapshot. prev is not modified. On error no snapshot is
+// returned: the caller keeps prev.
+func Sync(ctx context.Context, prev *ticket.Snapshot, opts Options) (*ticket.Snapshot, Stats, error) {
+	c, err := newClient(opts)
+	if err != nil {
+		return nil, Stats{}, err
+	}
+	owner, name, err := splitRepo(opts.Repo)
+	if err != nil {
+		return nil, Stats{}, err
+	}
+	if prev != nil && !strings.EqualFold(prev.Repository, opts.Repo) {
+		// A snapshot of another repository says nothing about this one.
+		prev = nil
+	}
+	full := opts.Full || prev == nil
+	var since time.Time
+	var etag string
+	if !full {
+		since, etag = prev.Cursor.Since, prev.Cursor.ListETag
+	}
+	stats := Stats{}
+	prog := newProgress(opts.Progress)
+	defer prog.close()
+	finish := func(s *ticket.Snapshot, err error) (*ticket.Snapshot, Stats, error) {
+		stats.Requests, stats.Waited = c.requests, c.waited
+		if s != nil {
+			stats.Total = len(s.Tickets)
+		}
+		return s, stats, err
+	}
+
+	next := listURL(owner, name, since)
+	var listed []*listedIssue
+	seen := map[int]int{} // number → index in listed
+	seenAny := map[int]bool{}
+	shifted := false
+	pages := 0
+	firstETag := ""
+	for next != "" {
+		var page []*listedIssue
+		cond := ""
+		if pages == 0 {
+			cond = etag
+		}
+		resp, err := c.get(ctx, next, cond, &page)
+		if err != nil {
+			return finish(nil, fmt.Errorf("list issues of %s: %w", opts.Repo, err))
+		}
+		if resp.status == http.StatusNotModified {
+			// Nothing changed: only the time of the check is new, which
+			// the site shows as the data's freshness.
+			stats.NotModified = true
+			s := *prev
+			s.SyncedAt = opts.Now().UTC()
+			return finish(&s, nil)
+		}
+		if pages == 0 {
+			firstETag = resp.header.Get("ETag")
+			prog.start("listing issues", lastPage(resp.header))
+		}
+		pages++
+		prog.add()
+		for _, is := range page {
+			if is == nil || is.Number == nil {
+				continue
+			}
+			n := is.GetNumber()
+			if seenAny[n] {
+				// Seen on an earlier page: it was updated while the
+				// listing ran, which shifts later pages by one. Pull
+				// requests shift the pages as much as issues do.
+				shifted = true
+			}
+			seenAny[n] = true
+			if is.PullRequestLinks != nil {
+				continue
+			}
+			if i, dup := seen[n]; dup {
+				listed[i] = is
+				continue
+			}
+			seen[n] = len(listed)
+			listed = append(listed, is)
+		}
+		next = nextLink(resp.header)
+	}
+	stats.Fetched = len(listed)
+
+	old := map[int]*ticket.Ticket{}
+	if prev != nil && !full {
+		for i := range prev.Tickets {
+			old[prev.Tickets[i].Number] = &prev.Tickets[i]
+		}
+	}
+	var changed []*listedIssue
+	for _, is := range listed {
+		if o, ok := old[is.GetNumber()]; ok && o.UpdatedAt.Equal(atOrZero(is.UpdatedAt)) {
+			continue
+		}
+		changed = append(changed, is)
+	}
+	stats.Changed = len(changed)
+
+	cv := &converter{forms: opts.Forms, labels: opts.Labels, services: opts.Services}
+	fresh := make(map[int]ticket.Ticket, len(changed))
+	prog.start("reading timelines", len(changed))
+	for _, is := range changed {
+		events, err := c.timeline(ctx, owner, name, is.GetNumber())
+		if err != nil {
+			return finish(nil, fmt.Errorf("read timeline of %s#%d: %w", opts.Repo, is.GetNumber(), err))
+		}
+		fresh[is.GetNumber()] = cv.ticketOf(is, events)
+		prog.add()
+	}
+
+	out := &ticket.Snapshot{Repository: opts.Repo, SyncedAt: opts.Now().UTC()}
+	for n, t := range old {
+		if _, ok := fresh[n]; !ok {
+			out.Tickets = append(out.Tickets, *t)
+		}
+	}
+	for _, is := range listed {
+		if t, ok := fresh[is.GetNumber()]; ok {
+			out.Tickets = append(out.Tickets, t)
+		}
+	}
+	slices.SortFunc(out.Tickets, func(a, b ticket.Ticket) int { return a.Number - b.Number })
+	if out.Tickets == nil {
+		out.Tickets = []ticket.Ticket{}
+	}
+
+	newest := since
+	for _, is := range listed {
+		if u := atOrZero(is.UpdatedAt); u.After(newest) {
+			newest = u
+		}
+	}
+	if shifted {
+		// A page boundary may have skipped an issue: keep the cursor
+		// where it was so the next sync lists that stretch again.
+		newest = since
+	}
+	out.Cursor.Since = newest
+	// The ETag describes the listing just made; it is worth sending again
+	// only if the next listing asks the same question (same since) and
+	// the answer fit on one page, so a 304 covers all of it. When since
+	// moved, one more request learns the ETag of the next question, so
+	// that an unchanged repository costs the next sync a single 304.
+	switch {
+	case shifted:
+	case newest.Equal(since):
+		if pages == 1 {
+			out.Cursor.ListETag = firstETag
+		}
+	default:
+		etag, err := c.primeETag(ctx, listURL(owner, name, newest), out)
+		if err != nil && ctx.Err() != nil {
+			return finish(nil, fmt.Errorf("list issues of %s: %w", opts.Repo, ctx.Err()))
+		}
+		// Any other failure only costs the next sync a full answer.
+		out.Cursor.ListETag = etag
+	}
+	return finish(out, nil)
+}
+
+// listURL is the listing of issues updated at or after since (all of them
+// for a zero since), oldest change first, so that an issue updated while
+// the listing pages moves towards the end and is read again rather than
+// skipped.
+func listURL(owner, name string, since time.Time) string {
+	q := url.Values{}
+	q.Set("state", "all")
+	q.Set("sort", "updated")
+	q.Set("direction", "asc")
+	q.Set("per_page", fmt.Sprint(PerPage))
+	if !since.IsZero() {
+		q.Set("since", since.UTC().Format(time.RFC3339))
+	}
+	return fmt.Sprintf("repos/%s/%s/issues?%s", url.PathEscape(owner), url.PathEscape(name), q.Encode())
+}
+
+// primeETag asks the next sync's listing now and returns its ETag, but
+// only if the answer agrees with the snapshot: one page, and every issue
+// in it already there with the same updated_at. An issue that changed
+// during the sync makes it return "", so the next sync cannot be told
+// "not modified" about a change the snapshot lacks.
+func (c *client) primeETag(ctx context.Context, u string, s *ticket.Snapshot) (string, error) {
+	var page []*listedIssue
+	resp, err := c.get(ctx, u, "", &page)
+	if err != nil {
+		return "", err
+	}
+	if nextLink(resp.header) != "" {
+		return "", nil
+	}
+	have := make(map[int]time.Time, len(s.Tickets))
+	for i := range s.Tickets {
+		have[s.Tickets[i].Number] = s.Tickets[i].UpdatedAt
+	}
+	for _, is := range page {
+		if is == nil || is.PullRequestLinks != nil {
+			continue
+		}
+		if at, ok := have[is.GetNumber()]; !ok || !at.Equal(atOrZero(is.UpdatedAt)) {
+			return "", nil
+		}
+	}
+	return resp.header.Get("ETag"), nil
+}
+
+// timeline reads every page of an issue's timeline.
+func (c *client) timeline(ctx context.Context, owner, name string, number int) ([]timelineEvent, error) {
+	next := fmt.Sprintf("repos/%s/%s/issues/%d/timeline?per_page=%d", url.PathEscape(owner), url.PathEscape(name), number, PerPage)
+	var all []timelineEvent
+	for next != "" {
+		var page []timelineEvent
+		resp, err := c.get(ctx, next, "", &page)
+		if err != nil {
+			return nil, err
+		}
+		all = append(all, page...)
+		next = nextLink(resp.header)
+	}
+	return all, nil
+}
+
+// SyncFile syncs the snapshot at path: it reads the previous snapshot if
+// there is one, syncs, and replaces the file atomically only when the sync
+// completed. A failed or interrupted sync leaves the file as it was, and
+// the next one resumes from its cursor.
+func SyncFile(ctx context.Context, path string, opts Options) (Stats, error) {
+	var prev *ticket.Snapshot
+	if !opts.Full {
+		p, err := ticket.ReadSnapshot(path)
+		switch {
+		case err == nil:
+			prev = p
+		case errors.Is(err, os.ErrNotExist):
+		default:
+			return Stats{}, fmt.Errorf("sync %s: %w (use a full sync to rebuild it)", path, err)
+		}
+	}
+	s, stats, err := Sync(ctx, prev, opts)
+	if err != nil {
+		return stats, err
+	}
+	if err := ticket.WriteSnapshot(path, s); err != nil {
+		return stats, err
+	}
+	return stats, nil
+}
+
+func newClient(opts Options) (*client, error) {
+	if opts.Token == "" {
+		return nil, errors.New("sync: no GitHub token")
+	}
+	if opts.Now == nil {
+		return nil, errors.New("sync: no clock")
+	}
+	hc := opts.HTTPClient
+	if hc == nil {
+		hc = &http.Client{Timeout: 60 * time.Second}
+	}
+	gh := github.NewClient(hc).WithAuthToken(opts.Token)
+	if opts.BaseURL != "" {
+		u, err := url.Parse(opts.BaseURL)
+		if err != nil || u.Scheme == "" || u.Host == "" {
+			return nil, fmt.Errorf("sync: API base URL %q is not an absolute URL", opts.BaseURL)
+		}
+		if !strings.HasSuffix(u.Path, "/") {
+			u.Path += "/"
+		}
+		gh.BaseURL = u
+	}
+	c := &client{gh: gh, http: gh.Client(), now: opts.Now, sleep: opts.Sleep, rand: opts.Rand}
+	if c.sleep == nil {
+		c.sleep = sleepTimer
+	}
+	if c.rand == nil {
+		c.rand = rand.Float64
+	}
+	return c, nil
+}
+
+func splitRepo(repo string) (string, string, error) {
+	owner, name, ok := strings.Cut(repo, "/")
+	if !ok || owner == "" || name == "" || strings.Contains(name, "/") {
+		return "", "", fmt.Errorf("sync: repository %q is not OWNER/NAME", repo)
+	}
+	return owner, name, nil
+}
