@@ -1,0 +1,110 @@
+package kpi
+
+import (
+	"time"
+
+	"github.com/opsqa/opsqa/internal/ticket"
+)
+
+// Postmortem is what a postmortem document says about an incident's
+// milestones. Nil times are milestones it leaves out.
+type Postmortem struct {
+	// Incident is the incident's issue number.
+	Incident int
+	// Path is the document, slash-separated, for the record of sources.
+	Path     string
+	Title    string
+	Service  string
+	Severity string
+
+	Started      *time.Time
+	Detected     *time.Time
+	Acknowledged *time.Time
+	Mitigated    *time.Time
+	Resolved     *time.Time
+}
+
+// PostmortemRule is the precedence applyPostmortems follows, stated in the
+// output so that nobody has to read code to know it.
+const PostmortemRule = "started and mitigated: the postmortem wins, because they describe the service and are reviewed after the fact " +
+	"(impact often begins before the issue is filed; labels are often set late); " +
+	"first response and resolved: the issue timeline wins, because GitHub records them as they happen, " +
+	"and the postmortem fills them only when the issue has none (resolved only for an issue still open); " +
+	"a postmortem without an issue makes an incident of its own, created at its detected time"
+
+// applyPostmortems completes timelines with the postmortems' milestones
+// under PostmortemRule. Postmortem times after asOf are ignored, as events
+// are.
+func applyPostmortems(tls []ticket.Timeline, pms []Postmortem, asOf time.Time) ([]ticket.Timeline, PostmortemUse) {
+	use := PostmortemUse{Matched: []int{}, WithoutTicket: []int{}, Rule: PostmortemRule}
+	if len(pms) == 0 {
+		return tls, use
+	}
+	index := make(map[int]int, len(tls))
+	for i := range tls {
+		index[tls[i].Number] = i
+	}
+	seen := map[int]bool{}
+	for _, pm := range pms {
+		if pm.Incident <= 0 || seen[pm.Incident] {
+			continue
+		}
+		seen[pm.Incident] = true
+		mark := func(at *time.Time) *ticket.Milestone {
+			if at == nil || at.After(asOf) {
+				return nil
+			}
+			return &ticket.Milestone{At: *at, Source: ticket.SourcePostmortem, Ref: pm.Path}
+		}
+		i, ok := index[pm.Incident]
+		if !ok {
+			created := pm.Detected
+			if created == nil {
+				created = pm.Started
+			}
+			if created == nil || created.After(asOf) {
+				continue
+			}
+			tl := ticket.Timeline{
+				Number: pm.Incident, Title: pm.Title, Class: ticket.Incident,
+				Severity: pm.Severity, Service: pm.Service, Created: *created,
+				Started: ticket.Milestone{At: *created, Source: ticket.SourcePostmortem, Ref: pm.Path},
+				Outcome: ticket.OutcomeOpen,
+			}
+			if s := mark(pm.Started); s != nil {
+				tl.Started = *s
+			}
+			tl.FirstResponse = mark(pm.Acknowledged)
+			tl.Mitigated = mark(pm.Mitigated)
+			if r := mark(pm.Resolved); r != nil {
+				tl.Resolved, tl.Outcome = r, ticket.OutcomeResolved
+			}
+			tls = append(tls, tl)
+			use.WithoutTicket = append(use.WithoutTicket, pm.Incident)
+			continue
+		}
+		tl := &tls[i]
+		if s := mark(pm.Started); s != nil {
+			tl.Started = *s
+		}
+		if m := mark(pm.Mitigated); m != nil {
+			tl.Mitigated = m
+		}
+		if tl.FirstResponse == nil {
+			tl.FirstResponse = mark(pm.Acknowledged)
+		}
+		if tl.Resolved == nil && tl.Outcome == ticket.OutcomeOpen {
+			if r := mark(pm.Resolved); r != nil {
+				tl.Resolved, tl.Outcome = r, ticket.OutcomeResolved
+			}
+		}
+		if tl.Severity == "" {
+			tl.Severity = pm.Severity
+		}
+		if tl.Service == "" {
+			tl.Service = pm.Service
+		}
+		use.Matched = append(use.Matched, pm.Incident)
+	}
+	return tls, use
+}

@@ -1,0 +1,177 @@
+package sample
+
+import (
+	"time"
+
+	"github.com/opsqa/opsqa/internal/ticket"
+)
+
+// The people of opsqa.yaml, by team.
+var teams = map[string][]string{
+	"operations":   {"mei-lin", "arjun-rao", "sofia-alvarez", "tom-becker", "li-na"},
+	"platform":     {"kenji-sato", "olu-adeyemi", "hannah-kim", "lucas-moreau"},
+	"applications": {"priya-nair", "daniel-okafor", "wang-fang", "grace-mwangi"},
+	"user-support": {"zhang-wei", "emma-johnson", "carlos-mendes"},
+}
+
+// onCall is the operations rotation that answers first.
+var onCall = []string{"sofia-alvarez", "tom-becker", "li-na", "arjun-rao"}
+
+// onCallStaff take the on-call quizzes.
+var onCallStaff = []string{"sofia-alvarez", "tom-becker", "li-na", "arjun-rao", "olu-adeyemi", "lucas-moreau", "hannah-kim", "kenji-sato", "daniel-okafor"}
+
+var everyone = func() []string {
+	var out []string
+	for _, id := range []string{"operations", "platform", "applications", "user-support"} {
+		out = append(out, teams[id]...)
+	}
+	return out
+}()
+
+// pages are the site pages feedback is given on.
+var pages = []string{
+	"/runbooks/postgres-disk-space/", "/runbooks/postgres-wal-archiving/", "/runbooks/postgres-replication-lag/",
+	"/runbooks/postgres-connections/", "/runbooks/orders-api-errors/", "/runbooks/orders-api-latency/",
+	"/runbooks/orders-api-crashloop/", "/runbooks/storefront-errors/", "/runbooks/storefront-latency/",
+}
+
+// quizzes are the training modules' quizzes.
+var quizzes = []string{
+	"oncall-fundamentals-quiz", "incident-response-quiz", "severity-and-escalation-quiz",
+	"alerting-and-runbooks-quiz", "database-triage-quiz", "kubernetes-triage-quiz",
+	"change-management-basics-quiz", "postmortems-and-problem-management-quiz",
+}
+
+type service struct {
+	id, team string
+	// weight is how often it has incidents; mttrFactor how slow they are
+	// to fix.
+	weight, mttrFactor float64
+	incidentTitles     []string
+	problemTitles      []string
+	impacts            []string
+}
+
+var serviceOrder = []string{"storefront", "orders-api", "postgres", "rabbitmq", "redis", "kubernetes", "dns", "certificates", "backups"}
+
+var services = map[string]*service{
+	"storefront": {id: "storefront", team: "applications", weight: 15, mttrFactor: 0.9,
+		incidentTitles: []string{"Storefront returning 502 on checkout", "StorefrontHighLatency: booking page p95 above 3 s", "Storefront static assets failing to load", "Parcel tracking page shows a blank screen"},
+		problemTitles:  []string{"Storefront Node.js workers leak memory and restart daily", "Checkout page slow after every deployment", "Storefront error rate spikes at the top of each hour"},
+		impacts:        []string{"Customers cannot book parcels on the web site.", "Tracking pages load slowly for most customers.", "Some customers see errors at checkout and retry."}},
+	"orders-api": {id: "orders-api", team: "applications", weight: 20, mttrFactor: 1.25,
+		incidentTitles: []string{"OrdersAPIHighErrorRate: 5xx above 5 %", "Orders API pods crash-looping after deploy", "Partner integrations time out calling the orders API", "OrdersAPIHighLatency: p99 above 2 s"},
+		problemTitles:  []string{"Orders API connection pool exhausted under peak load", "Recurring OrdersAPIPodCrashLooping after config reloads", "Orders API retries amplify PostgreSQL load"},
+		impacts:        []string{"Order creation fails for a share of customers and partners.", "Partner label printing is delayed.", "Checkout is slow; some orders are created twice."}},
+	"postgres": {id: "postgres", team: "platform", weight: 12, mttrFactor: 1.2,
+		incidentTitles: []string{"PostgresReplicationLag: replica 10 minutes behind", "PostgresTooManyConnections on the primary", "PostgresDiskSpaceLow on a replica", "Slow queries on the orders table after autovacuum stalled"},
+		problemTitles:  []string{"Replication lag every night during the backup window", "PgBouncer pool sizing does not match the orders API replicas", "Autovacuum cannot keep up with the events table"},
+		impacts:        []string{"Order history is stale for customers.", "The orders API returns errors when the pool is full.", "Reports run slowly; no customer impact yet."}},
+	"rabbitmq": {id: "rabbitmq", team: "platform", weight: 10, mttrFactor: 1,
+		incidentTitles: []string{"RabbitMQQueueBacklog on tracking-events", "RabbitMQNodeDown: rabbit-2 left the cluster", "Tracking updates delayed by 20 minutes"},
+		problemTitles:  []string{"Tracking consumers do not scale with queue depth", "RabbitMQ node restarts lose unacknowledged messages"},
+		impacts:        []string{"Tracking updates reach customers late.", "Order confirmation e-mails are delayed."}},
+	"redis": {id: "redis", team: "platform", weight: 8, mttrFactor: 0.7,
+		incidentTitles: []string{"RedisMemoryHigh on the session cache", "RedisDown: storefront sessions lost", "Rate limiter rejecting partner requests"},
+		problemTitles:  []string{"Session keys have no TTL and fill Redis", "Redis failover takes longer than the client timeout"},
+		impacts:        []string{"Customers are logged out and must sign in again.", "Some partner requests are rejected with 429."}},
+	"kubernetes": {id: "kubernetes", team: "platform", weight: 12, mttrFactor: 1.05,
+		incidentTitles: []string{"KubeNodeDiskPressure on the general node pool", "KubePodCrashLooping in the ingress namespace", "Ingress controller restarts drop connections", "Cluster autoscaler not adding nodes"},
+		problemTitles:  []string{"Node image updates are not tested before rollout", "Ingress controller memory limits too low for peak traffic", "Evictions during disk pressure hit critical pods"},
+		impacts:        []string{"Requests fail while pods are rescheduled.", "Deployments are blocked; no customer impact yet."}},
+	"dns": {id: "dns", team: "platform", weight: 6, mttrFactor: 0.8,
+		incidentTitles: []string{"CoreDNSErrorsHigh: SERVFAIL for cluster.local", "DNSResolutionFailing for the partner API hostname", "Intermittent NXDOMAIN from CoreDNS"},
+		problemTitles:  []string{"CoreDNS cache too small for the cluster's query rate", "DNS changes are not reviewed before rollout"},
+		impacts:        []string{"Services intermittently fail to reach each other.", "Partners cannot resolve the API host name."}},
+	"certificates": {id: "certificates", team: "platform", weight: 5, mttrFactor: 1,
+		incidentTitles: []string{"CertificateExpiringSoon for tracking.northwind-parcel.example", "CertManagerRenewalFailing for the storefront certificate"},
+		problemTitles:  []string{"Certificate alerts route to a channel nobody watches", "cert-manager solver credentials are not rotated with the DNS API token"},
+		impacts:        []string{"No customer impact yet; a certificate expires within days.", "Browsers warn customers about the certificate."}},
+	"backups": {id: "backups", team: "platform", weight: 6, mttrFactor: 0.9,
+		incidentTitles: []string{"BackupJobFailed: nightly PostgreSQL base backup", "BackupTooOld: object-store backup older than 26 h"},
+		problemTitles:  []string{"Restore test has not been run since March", "Backups fail whenever the object-store credentials rotate"},
+		impacts:        []string{"No customer impact; recovery point objective at risk.", "The last restorable backup is older than policy allows."}},
+}
+
+var totalWeight = func() float64 {
+	var w float64
+	for _, s := range services {
+		w += s.weight
+	}
+	return w
+}()
+
+// pinnedIncident is a major incident whose numbers and times the
+// postmortems in content/postmortems give.
+type pinnedIncident struct {
+	Number   int
+	Title    string
+	Severity string
+	Service  string
+	Author   ticket.Actor
+	// Started, Created (detected), Acknowledged, Mitigated, Resolved.
+	Started, Created, Ack, Mitigated, Resolved time.Time
+	// Responders: the first answers at Ack, the second joins after.
+	Responders [2]string
+	Impact     string
+}
+
+func utc(s string) time.Time {
+	t, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		panic(err)
+	}
+	return t
+}
+
+var pinned = []pinnedIncident{
+	{Number: 14, Title: "Orders API returning 500s: PostgreSQL primary out of disk space", Severity: "sev1", Service: "postgres",
+		Author: alertBot, Started: utc("2026-05-09T02:10:00Z"), Created: utc("2026-05-09T02:14:00Z"), Ack: utc("2026-05-09T02:21:00Z"),
+		Mitigated: utc("2026-05-09T03:05:00Z"), Resolved: utc("2026-05-09T03:32:00Z"), Responders: [2]string{"tom-becker", "hannah-kim"},
+		Impact: "Checkout and order tracking failed for all customers: the orders API returned HTTP 500."},
+	{Number: 47, Title: "TLS certificate for api.northwind-parcel.example expired", Severity: "sev1", Service: "certificates",
+		Author: user("emma-johnson"), Started: utc("2026-06-18T00:00:00Z"), Created: utc("2026-06-18T06:40:00Z"), Ack: utc("2026-06-18T06:52:00Z"),
+		Mitigated: utc("2026-06-18T07:20:00Z"), Resolved: utc("2026-06-18T07:41:00Z"), Responders: [2]string{"sofia-alvarez", "lucas-moreau"},
+		Impact: "Partner integrations and the mobile app could not reach the API: certificate expired."},
+	{Number: 83, Title: "Order events delayed: RabbitMQ memory alarm blocking publishers", Severity: "sev2", Service: "rabbitmq",
+		Author: alertBot, Started: utc("2026-07-22T13:05:00Z"), Created: utc("2026-07-22T13:09:00Z"), Ack: utc("2026-07-22T13:12:00Z"),
+		Mitigated: utc("2026-07-22T13:31:00Z"), Resolved: utc("2026-07-22T13:44:00Z"), Responders: [2]string{"li-na", "olu-adeyemi"},
+		Impact: "Order confirmations and tracking events were delayed; order creation slowed."},
+	{Number: 121, Title: "Internal DNS change broke service discovery for the orders API", Severity: "sev2", Service: "dns",
+		Author: user("daniel-okafor"), Started: utc("2026-08-30T09:30:00Z"), Created: utc("2026-08-30T09:33:00Z"), Ack: utc("2026-08-30T09:35:00Z"),
+		Mitigated: utc("2026-08-30T09:49:00Z"), Resolved: utc("2026-08-30T09:58:00Z"), Responders: [2]string{"arjun-rao", "kenji-sato"},
+		Impact: "The orders API could not reach PostgreSQL or RabbitMQ by name; most orders failed."},
+	{Number: 168, Title: "Node pool NotReady after kernel upgrade", Severity: "sev2", Service: "kubernetes",
+		Author: alertBot, Started: utc("2026-10-05T21:40:00Z"), Created: utc("2026-10-05T21:43:00Z"), Ack: utc("2026-10-05T21:46:00Z"),
+		Mitigated: utc("2026-10-05T22:02:00Z"), Resolved: utc("2026-10-05T22:11:00Z"), Responders: [2]string{"tom-becker", "lucas-moreau"},
+		Impact: "Half of the production pods were evicted; storefront and orders API degraded."},
+}
+
+// ticket renders the pinned incident with the events that make its
+// milestones come out exactly as the postmortem states them.
+func (p pinnedIncident) ticket() ticket.Ticket {
+	t := newTicket(ticket.Incident, p.Title, p.Severity, p.Service, p.Author, p.Created)
+	t.Fields["impact_started"] = p.Started.Format(time.RFC3339)
+	t.Fields["detected_by"] = detectedBy(p.Author)
+	t.Fields["impact"] = p.Impact
+	first, second := p.Responders[0], p.Responders[1]
+	t.Events = append(t.Events, triage(t, p.Created)...)
+	t.Events = append(t.Events,
+		// An automatic page and assignment: neither is a human response.
+		ticket.Event{Kind: ticket.Assigned, At: p.Created.Add(30 * time.Second), Actor: ghBot, Assignee: first},
+		comment(p.Ack, user(first)),
+		ticket.Event{Kind: ticket.Labeled, At: p.Ack.Add(30 * time.Second), Actor: user(first), Label: "acknowledged"},
+		ticket.Event{Kind: ticket.Assigned, At: p.Ack.Add(2 * time.Minute), Actor: user(first), Assignee: second},
+		comment(p.Ack.Add(6*time.Minute), user(second)),
+		comment(p.Mitigated.Add(-4*time.Minute), user(first)),
+		ticket.Event{Kind: ticket.Labeled, At: p.Mitigated, Actor: user(second), Label: "mitigated"},
+		comment(p.Resolved.Add(-time.Minute), user(second)),
+		closeEv(p.Resolved, first, ticket.Completed),
+		botComment(p.Resolved.Add(30*time.Second)),
+	)
+	if !p.Author.IsBot() {
+		// The reporter adds detail before the answer: not a response.
+		t.Events = append(t.Events, comment(p.Created.Add(p.Ack.Sub(p.Created)/2), p.Author))
+	}
+	return *t
+}
