@@ -145,9 +145,17 @@ func Check(repo *Repository, opts Options) *Result {
 			all = append(all, p.found...)
 		}
 	}
-	perDoc := make([][]diag.Diagnostic, len(repo.Docs))
-	parallel(len(repo.Docs), func(i int) {
-		d := repo.Docs[i]
+	// Document rules run on the selected documents only; repository rules
+	// above see everything, and their findings are filtered below.
+	var docs []*document.Document
+	for _, d := range repo.Docs {
+		if inPaths(d.Path, opts.Paths) {
+			docs = append(docs, d)
+		}
+	}
+	perDoc := make([][]diag.Diagnostic, len(docs))
+	parallel(len(docs), func(i int) {
+		d := docs[i]
 		for _, r := range enabled {
 			if r.CheckDocument != nil && r.appliesTo(d.Kind) {
 				p := newPass(r)

@@ -155,8 +155,9 @@ func (r *Repository) walk(top string) []walkedFile {
 // are followed (os.ReadFile does); WalkDir never descends into linked
 // folders, so a link loop cannot trap the walk, and a looping file link
 // fails to read with a finding. It runs in parallel with other files, so
-// it only reads the repository, and it parses the Markdown here, where
-// the work is spread over the CPUs.
+// it only reads the repository. The Markdown body is parsed later, on
+// first use: linting one file parses the bodies of that file and the
+// files it links to, not of the whole repository.
 func (r *Repository) loadFile(f walkedFile) (*document.Document, []diag.Diagnostic) {
 	info, err := os.Stat(f.path)
 	if err != nil {
@@ -187,7 +188,6 @@ func (r *Repository) loadFile(f walkedFile) (*document.Document, []diag.Diagnost
 	if base == "_index.md" || strings.EqualFold(base, "README.md") {
 		doc.Kind = ""
 	}
-	doc.Headings() // parses the body and caches it, before rules share the document
 	return doc, ds
 }
 
