@@ -48,10 +48,14 @@ incidents tracked as GitHub issues, and publishes a knowledge site.`,
 	})
 	root.AddCommand(
 		// Commands, one file each. Keep this list sorted.
+		newBuildCmd(env, nil),
+		newIncidentsCmd(env),
 		newLintCmd(env, nil),
+		newMetricsCmd(env, nil),
 		newNewCmd(env, nil),
 		newRulesCmd(env, nil),
 		newSchemaCmd(env, nil),
+		newServeCmd(env, nil),
 	)
 	return root
 }

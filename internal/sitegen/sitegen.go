@@ -1,0 +1,103 @@
+// Package sitegen builds the knowledge site: it unpacks the embedded Hugo
+// project, writes the configuration that depends on the repository (content
+// mounts, title, language, parameters), writes what opsqa computed (KPIs,
+// scorecards, tickets, lint summary, data freshness) as data files that the
+// templates read through hugo.Data, runs Hugo in-process and, when it is
+// installed, Pagefind for search.
+//
+// Output is atomic: the site is built into a fresh folder next to the
+// destination and swapped in only when every step succeeded, so a failed
+// build leaves the previous site whole.
+package sitegen
+
+import (
+	"errors"
+	"fmt"
+	"path/filepath"
+	"time"
+
+	"github.com/opsqa/opsqa/internal/config"
+	"github.com/opsqa/opsqa/internal/kpi"
+	"github.com/opsqa/opsqa/internal/scorecard"
+	"github.com/opsqa/opsqa/internal/ticket"
+)
+
+// Options is everything a build needs. The caller computes the figures;
+// sitegen only lays them out for Hugo.
+type Options struct {
+	// RepoDir is the knowledge repository's root on disk.
+	RepoDir string
+	Config  *config.Config
+	// Destination is where the finished site goes, public/ by default.
+	Destination string
+	// AsOf is the moment the figures describe; review dates are judged
+	// against it.
+	AsOf time.Time
+	// Snapshot is the ticket snapshot; nil when there is none.
+	Snapshot *ticket.Snapshot
+	// Metrics is the KPI report; nil when it could not be computed.
+	Metrics *kpi.Metrics
+	// Scorecards is the scorecard report; nil when it was not computed.
+	Scorecards *scorecard.Report
+	// History is the scorecard history, for trends on the scorecard pages.
+	History []scorecard.HistoryEntry
+	// Lint summarises the lint run that preceded the build; nil when lint
+	// did not run.
+	Lint *LintSummary
+	// Postmortems maps an incident number to the repository path of its
+	// postmortem document, so that incident pages link to it.
+	Postmortems map[int]string
+	// Pagefind is the Pagefind executable; "" builds without search.
+	Pagefind string
+	// GitHubURL is the GitHub server for edit and issue links;
+	// https://github.com when empty.
+	GitHubURL string
+	// BaseURL overrides the configured site.base_url.
+	BaseURL string
+	// StaleAfter is the snapshot age from which the data is marked stale;
+	// 48 hours when zero.
+	StaleAfter time.Duration
+}
+
+// LintSummary is what the site shows of the lint run.
+type LintSummary struct {
+	Files    int `json:"files"`
+	Errors   int `json:"errors"`
+	Warnings int `json:"warnings"`
+}
+
+// Result describes a finished build.
+type Result struct {
+	// Pages is how many HTML pages the site has.
+	Pages int
+	// Destination is the absolute path of the site.
+	Destination string
+	// Search is true when Pagefind indexed the site.
+	Search bool
+	// Prepare, Hugo, Pagefind and Publish (counting the pages, swapping
+	// the new site in and removing the old one) are the time each step
+	// took.
+	Prepare, Hugo, Pagefind, Publish time.Duration
+}
+
+func (o *Options) validate() error {
+	switch {
+	case o.Config == nil:
+		return errors.New("no configuration")
+	case o.RepoDir == "":
+		return errors.New("no repository folder")
+	case o.AsOf.IsZero():
+		return errors.New("no as-of time")
+	}
+	if !filepath.IsAbs(o.RepoDir) {
+		abs, err := filepath.Abs(o.RepoDir)
+		if err != nil {
+			return fmt.Errorf("resolve repository folder: %w", err)
+		}
+		o.RepoDir = abs
+	}
+	if o.Destination != "" && !filepath.IsAbs(o.Destination) {
+		o.Destination = filepath.Join(o.RepoDir, o.Destination)
+	}
+	return nil
+}
