@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"sync"
 	"testing"
@@ -17,6 +18,8 @@ import (
 
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
+
+	"github.com/opsqa/opsqa/internal/quiz"
 )
 
 // These tests drive a real headless Chromium over the built sample site.
@@ -260,9 +263,14 @@ func TestBrowserQuiz(t *testing.T) {
 		t.Fatal(err)
 	}
 	q := u.Query()
-	if q.Get("template") != "quiz-result.yml" || q.Get("labels") != "quiz-result" || q.Get("quiz") != "basics-quiz" ||
-		q.Get("score") != "50" || q.Get("answers") != "mttr-target=b; incident-fields=a" {
+	if q.Get("template") != "quiz-result.yml" || q.Get("labels") != "quiz-result" || q.Get("quiz_id") != "basics-quiz" ||
+		q.Get("score") != "50" || q.Get("answers") != "mttr-target: b; incident-fields: a" {
 		t.Errorf("result link = %s", href)
+	}
+	// The answers must read back as the answer key re-grades them.
+	answers, err := quiz.ParseAnswers(q.Get("answers"))
+	if err != nil || !reflect.DeepEqual(answers, map[string][]int{"mttr-target": {1}, "incident-fields": {0}}) {
+		t.Errorf("answers %q read back as %v, %v", q.Get("answers"), answers, err)
 	}
 	noCSPViolations(t, ctx)
 	axeCheck(t, ctx)

@@ -105,14 +105,15 @@
     var score = Math.round(100 * right / questions.length);
     var pass = score >= Number(root.getAttribute("data-pass-mark") || 80);
     out.textContent = t("score").replace("{score}", String(score)).replace("{right}", String(right)).replace("{total}", String(questions.length)) + " " + (pass ? t("passed") : t("failed"));
-    var answers = questions.map(function (q) { return q.id + "=" + chosen(q).map(function (i) { return String.fromCharCode(97 + i); }).join(""); }).join("; ");
+    // The form the answer key re-grades from (quiz.ParseAnswers): "id: a,b; id2: c".
+    var answers = questions.map(function (q) { return q.id + ": " + chosen(q).map(function (i) { return String.fromCharCode(97 + i); }).join(","); }).join("; ");
     var base = root.getAttribute("data-issue-url");
     if (base) {
       var p = new URLSearchParams();
       p.set("template", "quiz-result.yml");
       p.set("labels", root.getAttribute("data-label") || "quiz-result");
       p.set("title", t("title"));
-      p.set("quiz", root.getAttribute("data-quiz"));
+      p.set("quiz_id", root.getAttribute("data-quiz"));
       p.set("answers", answers);
       p.set("score", String(score));
       submit.href = base + "?" + p.toString();

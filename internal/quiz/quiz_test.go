@@ -1,0 +1,122 @@
+package quiz
+
+import (
+	"reflect"
+	"testing"
+
+	"github.com/opsqa/opsqa/internal/document"
+)
+
+const src = `---
+id: basics-quiz
+title: Basics
+pass_mark: 80
+shuffle: true
+---
+Intro text is not a question.
+
+## What is the MTTR target? {#mttr}
+
+1. [ ] 60 minutes
+1. [x] 30 minutes
+1. [ ] 24 hours
+
+> The plan's target is a mean of 30 minutes.
+
+## Which belong in an incident issue? {#fields}
+
+- [x] The service
+- [ ] The culprit's name
+- [x] The severity
+
+> Blameless: what happened, never who is to blame.
+
+### A sub-heading is part of the question, not a new one
+`
+
+func parse(t *testing.T) *Quiz {
+	t.Helper()
+	d, ds := document.Parse("training/quizzes/basics-quiz.md", []byte(src))
+	if len(ds) > 0 {
+		t.Fatal(ds)
+	}
+	return Parse(d)
+}
+
+func TestParse(t *testing.T) {
+	q := parse(t)
+	if q.ID != "basics-quiz" || q.PassMark != 80 || !q.Shuffle || len(q.Questions) != 2 {
+		t.Fatalf("quiz = %+v", q)
+	}
+	single, multi := q.Questions[0], q.Questions[1]
+	if single.ID != "mttr" || !single.Explicit || single.Multiple || single.Text != "What is the MTTR target?" {
+		t.Errorf("first question = %+v", single)
+	}
+	if !reflect.DeepEqual(single.Correct(), []int{1}) || single.Options[1].Text != "30 minutes" {
+		t.Errorf("first question options = %+v", single.Options)
+	}
+	if single.Explanation != "The plan's target is a mean of 30 minutes." {
+		t.Errorf("explanation = %q", single.Explanation)
+	}
+	if !multi.Multiple || !reflect.DeepEqual(multi.Correct(), []int{0, 2}) {
+		t.Errorf("second question = %+v", multi)
+	}
+	for _, qu := range q.Questions {
+		if len(qu.Problems) > 0 {
+			t.Errorf("%s: unexpected problems %v", qu.ID, qu.Problems)
+		}
+	}
+}
+
+func TestGrade(t *testing.T) {
+	q := parse(t)
+	for _, tc := range []struct {
+		name    string
+		answers string
+		want    Result
+	}{
+		{"all right, any order and case", "fields: C, a; mttr: b", Result{Correct: 2, Total: 2, Score: 100, Passed: true, Wrong: []string{}}},
+		{"one of two right options is wrong", "mttr: b; fields: a", Result{Correct: 1, Total: 2, Score: 50, Wrong: []string{"fields"}}},
+		{"a wrong extra option is wrong", "mttr: b; fields: a,b,c", Result{Correct: 1, Total: 2, Score: 50, Wrong: []string{"fields"}}},
+		{"unanswered and unknown questions", "nosuch: a", Result{Correct: 0, Total: 2, Score: 0, Wrong: []string{"mttr", "fields"}}},
+		{"repeated letters count once", "mttr: b,b; fields: a,c,a", Result{Correct: 2, Total: 2, Score: 100, Passed: true, Wrong: []string{}}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			a, err := ParseAnswers(tc.answers)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := Grade(q, a); !reflect.DeepEqual(got, tc.want) {
+				t.Errorf("Grade = %+v, want %+v", got, tc.want)
+			}
+		})
+	}
+}
+
+// TestGradeRoundsDown checks that a pass is never granted by rounding:
+// 79.9 % is not 80 %.
+func TestGradeRoundsDown(t *testing.T) {
+	q := &Quiz{PassMark: 80}
+	answers := map[string][]int{}
+	for i := range 1000 {
+		id := string(rune('a'+i%26)) + string(rune('a'+i/26%26)) + string(rune('a'+i/676))
+		q.Questions = append(q.Questions, Question{ID: id, Options: []Option{{Correct: true}, {}}})
+		if i < 799 {
+			answers[id] = []int{0}
+		}
+	}
+	if r := Grade(q, answers); r.Score != 79 || r.Passed {
+		t.Errorf("799 of 1000 = %+v, want score 79 and not passed", r)
+	}
+}
+
+func TestParseAnswersErrors(t *testing.T) {
+	for _, s := range []string{"mttr b", "mttr: 2", "mttr: ab"} {
+		if _, err := ParseAnswers(s); err == nil {
+			t.Errorf("ParseAnswers(%q) accepted it", s)
+		}
+	}
+	if a, err := ParseAnswers(""); err != nil || len(a) != 0 {
+		t.Errorf("empty answers = %v, %v", a, err)
+	}
+}
