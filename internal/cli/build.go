@@ -4,10 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -115,6 +117,9 @@ func buildRun(ctx context.Context, opts *buildOptions) error {
 	if err != nil || len(rel) > len(res.Destination) {
 		rel = res.Destination
 	}
+	if err := buildSummary(env.Out, in); err != nil {
+		return err
+	}
 	fmt.Fprintf(env.Out, "built %d pages in %s (opsqa %s, hugo %s", res.Pages, secs(total), secs(own), secs(res.Hugo))
 	if res.Search {
 		fmt.Fprintf(env.Out, ", search index %s", secs(res.Pagefind))
@@ -127,6 +132,32 @@ func buildRun(ctx context.Context, opts *buildOptions) error {
 		fmt.Fprintf(env.Out, "note: %s\n", w)
 	}
 	fmt.Fprintf(env.Out, "open %s or run 'opsqa serve'\n", filepath.Join(rel, "index.html"))
+	return nil
+}
+
+// buildSummary says what went into the site: the lint result, the plan's
+// targets and each scorecard's level.
+func buildSummary(w io.Writer, in *siteInputs) error {
+	o := in.site
+	if l := o.Lint; l != nil {
+		fmt.Fprintf(w, "lint: %d files checked, %d errors, %d warnings\n", l.Files, l.Errors, l.Warnings)
+	}
+	if o.Metrics != nil {
+		if err := report.MetricsTargets(w, o.Metrics); err != nil {
+			return fmt.Errorf("print summary: %w", err)
+		}
+	}
+	if sc := o.Scorecards; sc != nil {
+		var cards []string
+		for _, c := range sc.Services {
+			level := c.Level
+			if level == "" {
+				level = "no level"
+			}
+			cards = append(cards, c.ID+" "+level)
+		}
+		fmt.Fprintf(w, "scorecards: %s\n", strings.Join(cards, ", "))
+	}
 	return nil
 }
 
@@ -164,14 +195,17 @@ func loadSiteInputs(env *Env, f siteInputFlags) (*siteInputs, error) {
 	if err != nil {
 		return nil, usageError("read timezone %q in %s: %v", cfg.Timezone, config.FileName, err)
 	}
-	asOf := env.Now()
+	// Review dates are judged against today (or --as-of); the KPIs
+	// against the snapshot's time unless --as-of says otherwise.
+	today := env.Now()
 	if f.AsOf != "" {
-		if asOf, err = parseAsOf(f.AsOf, loc); err != nil {
+		if today, err = parseAsOf(f.AsOf, loc); err != nil {
 			return nil, err
 		}
 	}
+	asOf := today
 	out := &siteInputs{}
-	lr, err := lint.Run(lint.Options{Root: root, Today: asOf})
+	lr, err := lint.Run(lint.Options{Root: root, Today: today})
 	if err != nil {
 		return nil, err
 	}
@@ -223,12 +257,11 @@ func loadSiteInputs(env *Env, f siteInputFlags) (*siteInputs, error) {
 		return nil, err
 	default:
 		o.Snapshot = snap
-		b := asOf.In(loc).AddDate(0, -6, 0)
-		from := time.Date(b.Year(), b.Month(), b.Day(), 0, 0, 0, 0, loc)
-		ko, err := kpi.OptionsFromConfig(cfg, from, asOf, asOf)
+		ko, err := kpiOptions(env, cfg, snap, loc, f.AsOf, "", "")
 		if err != nil {
-			return nil, usageError("%v", err)
+			return nil, err
 		}
+		asOf, o.AsOf = ko.AsOf, ko.AsOf
 		ko.Postmortems = pms
 		tls, use := kpi.Timelines(snap.Tickets, ko)
 		o.Metrics = kpi.ComputeTimelines(tls, snap.Tickets, ko, use)

@@ -118,39 +118,9 @@ func metricsRun(opts *metricsOptions) error {
 		return err
 	}
 
-	asOf := snap.SyncedAt
-	if asOf.IsZero() {
-		asOf = env.Now()
-	}
-	if opts.AsOf != "" {
-		if asOf, err = parseAsOf(opts.AsOf, loc); err != nil {
-			return err
-		}
-	}
-	to := asOf
-	if opts.To != "" {
-		d, err := parseDay("to", opts.To, loc)
-		if err != nil {
-			return err
-		}
-		to = d.AddDate(0, 0, 1)
-	}
-	var from time.Time
-	if opts.From != "" {
-		if from, err = parseDay("from", opts.From, loc); err != nil {
-			return err
-		}
-	} else {
-		b := to.In(loc).AddDate(0, -6, 0)
-		from = time.Date(b.Year(), b.Month(), b.Day(), 0, 0, 0, 0, loc)
-	}
-	if !from.Before(to) {
-		return usageError("the period is empty: --from %s is not before --to %s", from.Format(time.DateOnly), to.Add(-time.Nanosecond).In(loc).Format(time.DateOnly))
-	}
-
-	o, err := kpi.OptionsFromConfig(cfg, from, to, asOf)
+	o, err := kpiOptions(env, cfg, snap, loc, opts.AsOf, opts.From, opts.To)
 	if err != nil {
-		return usageError("%v", err)
+		return err
 	}
 	pms, warnings := loadPostmortems(root, cfg)
 	for _, w := range warnings {
@@ -175,6 +145,50 @@ func metricsRun(opts *metricsOptions) error {
 		return errTargetMissed
 	}
 	return nil
+}
+
+// kpiOptions decides the period the KPIs are computed over, for metrics
+// and the site alike. The as-of time defaults to when the snapshot was
+// taken, not to now: the data is only as fresh as the snapshot, and an
+// open ticket cannot be judged past its deadline on days nobody looked.
+// The period ends at the as-of time (or after the --to day) and starts six
+// calendar months earlier unless --from says otherwise.
+func kpiOptions(env *Env, cfg *config.Config, snap *ticket.Snapshot, loc *time.Location, asOfFlag, fromFlag, toFlag string) (kpi.Options, error) {
+	asOf := snap.SyncedAt
+	if asOf.IsZero() {
+		asOf = env.Now()
+	}
+	var err error
+	if asOfFlag != "" {
+		if asOf, err = parseAsOf(asOfFlag, loc); err != nil {
+			return kpi.Options{}, err
+		}
+	}
+	to := asOf
+	if toFlag != "" {
+		d, err := parseDay("to", toFlag, loc)
+		if err != nil {
+			return kpi.Options{}, err
+		}
+		to = d.AddDate(0, 0, 1)
+	}
+	var from time.Time
+	if fromFlag != "" {
+		if from, err = parseDay("from", fromFlag, loc); err != nil {
+			return kpi.Options{}, err
+		}
+	} else {
+		b := to.In(loc).AddDate(0, -6, 0)
+		from = time.Date(b.Year(), b.Month(), b.Day(), 0, 0, 0, 0, loc)
+	}
+	if !from.Before(to) {
+		return kpi.Options{}, usageError("the period is empty: --from %s is not before --to %s", from.Format(time.DateOnly), to.Add(-time.Nanosecond).In(loc).Format(time.DateOnly))
+	}
+	o, err := kpi.OptionsFromConfig(cfg, from, to, asOf)
+	if err != nil {
+		return kpi.Options{}, usageError("%v", err)
+	}
+	return o, nil
 }
 
 // parseAsOf reads an RFC 3339 time or a date (midnight in loc).

@@ -19,12 +19,10 @@ func MetricsText(w io.Writer, m *kpi.Metrics) error {
 	p.printf("KPIs for %s (as of %s)\n\n", periodText(m), m.AsOf.UTC().Format("2006-01-02 15:04 MST"))
 
 	p.printf("Targets\n")
-	tw := tabwriter.NewWriter(p, 0, 0, 2, ' ', 0)
-	fmt.Fprintf(tw, "  MTTR\t%s\ttarget ≤ %s\t%s\n", mttrFigure(m.MTTR), dur(m.MTTR.TargetSeconds), verdict(m.MTTR.Met))
-	rw := m.ResolvedWithin24h
-	fmt.Fprintf(tw, "  Resolved within %s of first response\t%s\ttarget ≥ %s\t%s\n", window(rw.WithinSeconds), ratioFigure(rw.Ratio, rw.Met, rw.Eligible), pct(rw.TargetRatio), verdict(rw.TargetMet))
-	tw.Flush()
+	targetLines(p, m)
 	p.printf("\n")
+	tw := tabwriter.NewWriter(p, 0, 0, 2, ' ', 0)
+	rw := m.ResolvedWithin24h
 
 	mt := m.MTTR
 	p.printf("MTTR: resolved − impact started, over incidents resolved in the period\n")
@@ -103,6 +101,23 @@ func MetricsText(w io.Writer, m *kpi.Metrics) error {
 	}
 	p.printf("\n* fewer than %d values: a small sample, not a trend\n", kpi.SmallSampleN)
 	return p.err
+}
+
+// MetricsTargets prints the period and the plan's two targets, met or
+// MISSED: the short form for a build summary.
+func MetricsTargets(w io.Writer, m *kpi.Metrics) error {
+	p := &metricsWriter{w: w}
+	p.printf("KPIs for %s (as of %s)\n", periodText(m), m.AsOf.UTC().Format("2006-01-02 15:04 MST"))
+	targetLines(p, m)
+	return p.err
+}
+
+func targetLines(p *metricsWriter, m *kpi.Metrics) {
+	tw := tabwriter.NewWriter(p, 0, 0, 2, ' ', 0)
+	fmt.Fprintf(tw, "  MTTR\t%s\ttarget ≤ %s\t%s\n", mttrFigure(m.MTTR), dur(m.MTTR.TargetSeconds), verdict(m.MTTR.Met))
+	rw := m.ResolvedWithin24h
+	fmt.Fprintf(tw, "  Resolved within %s of first response\t%s\ttarget ≥ %s\t%s\n", window(rw.WithinSeconds), ratioFigure(rw.Ratio, rw.Met, rw.Eligible), pct(rw.TargetRatio), verdict(rw.TargetMet))
+	tw.Flush()
 }
 
 func breakdownText(p *metricsWriter, rows map[string]kpi.Summary) {
