@@ -237,9 +237,9 @@ func loadSiteInputs(env *Env, f siteInputFlags) (*siteInputs, error) {
 			o.Postmortems[pm.Incident] = pm.Path
 		}
 	}
-	src := scorecard.Sources{Config: cfg, FS: os.DirFS(root), Missing: map[scorecard.Source]string{}}
+	src := scorecard.Sources{Config: cfg, Missing: map[scorecard.Source]string{}}
 	if lr.Repo != nil {
-		src.Docs = lr.Repo.Docs
+		src.Docs, src.Alerts = lr.Repo.Docs, lint.Alerts(lr.Repo)
 	}
 	snapPath := f.Snapshot
 	if !filepath.IsAbs(snapPath) {

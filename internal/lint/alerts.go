@@ -66,21 +66,17 @@ type ServiceCoverage struct {
 // alert-runbooks rule reports them.
 func AlertCoverage(repo *Repository) Coverage {
 	by := map[string]*ServiceCoverage{}
-	for _, a := range scanAlerts(repo).alerts {
-		svc := a.service
-		if svc == "" && a.runbook != nil {
-			svc = a.runbook.String("service")
-		}
-		c := by[svc]
+	for _, a := range Alerts(repo) {
+		c := by[a.Service]
 		if c == nil {
-			c = &ServiceCoverage{Service: svc}
-			by[svc] = c
+			c = &ServiceCoverage{Service: a.Service}
+			by[a.Service] = c
 		}
 		c.Alerts++
-		if a.covered {
+		if a.Covered {
 			c.Covered++
-		} else if !slices.Contains(c.Uncovered, a.name) {
-			c.Uncovered = append(c.Uncovered, a.name)
+		} else if !slices.Contains(c.Uncovered, a.Name) {
+			c.Uncovered = append(c.Uncovered, a.Name)
 		}
 	}
 	var cov Coverage
@@ -94,10 +90,46 @@ func AlertCoverage(repo *Repository) Coverage {
 
 var errNoMatch = errors.New("no file matches")
 
+// Alert is an alerting rule of the rule files and where its runbook_url
+// leads.
+type Alert struct {
+	Name    string
+	Service string
+	// RunbookURL is the runbook_url annotation, "" when missing.
+	RunbookURL string
+	// Runbook is the id of the runbook RunbookURL resolves to, "" when it
+	// is missing or leads nowhere.
+	Runbook string
+	// Covered is true when that runbook also lists the alert: no
+	// alert-runbooks finding.
+	Covered bool
+}
+
+// Alerts reads the alerting rules of the rule files in opsqa.yaml
+// alert_rules, in file order, and resolves their runbook_url. A rule's
+// service is its service label, else the service of its runbook.
+// Unreadable or malformed rule files contribute no alerts; the
+// alert-runbooks rule reports them.
+func Alerts(repo *Repository) []Alert {
+	var out []Alert
+	for _, a := range scanAlerts(repo).alerts {
+		e := Alert{Name: a.name, Service: a.service, RunbookURL: a.url, Covered: a.covered}
+		if a.runbook != nil {
+			e.Runbook = a.runbook.ID()
+			if e.Service == "" {
+				e.Service = a.runbook.String("service")
+			}
+		}
+		out = append(out, e)
+	}
+	return out
+}
+
 // alert is one alerting rule of a rule file.
 type alert struct {
 	name    string
 	service string
+	url     string
 	file    *document.Document
 	node    *yaml.Node // the alert: value
 	runbook *document.Document
@@ -217,6 +249,7 @@ func (s *alertScan) checkRunbookURL(repo *Repository, a *alert, rule *yaml.Node)
 		return
 	}
 	raw := strings.TrimSpace(u.Value)
+	a.url = raw
 	rb, problem, fix := resolveRunbookURL(repo, a.file.Path, raw)
 	if problem != "" {
 		s.report(a.file.NodePos(u), fix, "runbook_url of alert %q: %s", a.name, problem)

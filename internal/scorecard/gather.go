@@ -2,7 +2,6 @@ package scorecard
 
 import (
 	"fmt"
-	"io/fs"
 	"slices"
 	"strconv"
 	"strings"
@@ -11,6 +10,7 @@ import (
 	"github.com/opsqa/opsqa/internal/config"
 	"github.com/opsqa/opsqa/internal/document"
 	"github.com/opsqa/opsqa/internal/kpi"
+	"github.com/opsqa/opsqa/internal/lint"
 	"github.com/opsqa/opsqa/internal/quiz"
 	"github.com/opsqa/opsqa/internal/ticket"
 )
@@ -22,8 +22,9 @@ type Sources struct {
 	Config *config.Config
 	// Docs are the repository's documents, as loaded for lint.
 	Docs []*document.Document
-	// FS is the repository root, where the alert rule files are.
-	FS fs.FS
+	// Alerts are the alerting rules of the rule files, with their
+	// runbook_url resolved (lint.Alerts).
+	Alerts []lint.Alert
 	// Metrics is the KPI report of the period.
 	Metrics *kpi.Metrics
 	// Timelines are the tickets' timelines the metrics were computed from
@@ -65,22 +66,14 @@ func Gather(src Sources, now time.Time) Input {
 	}
 
 	switch {
-	case src.FS == nil:
-		missing(SourceAlerts, "the repository files were not given")
 	case len(cfg.AlertRules) == 0:
 		missing(SourceAlerts, "opsqa.yaml lists no alert_rules files")
+	case src.Alerts == nil:
+		missing(SourceAlerts, "the alert rule files were not read")
 	default:
-		alerts, err := ReadAlerts(src.FS, cfg.AlertRules)
-		if err != nil {
-			missing(SourceAlerts, err.Error())
-			break
+		for _, a := range src.Alerts {
+			in.Alerts = append(in.Alerts, Alert{Name: a.Name, Service: a.Service, RunbookURL: a.RunbookURL, Runbook: a.Runbook})
 		}
-		ids := make([]string, 0, len(in.Runbooks))
-		for _, rb := range in.Runbooks {
-			ids = append(ids, rb.ID)
-		}
-		ResolveRunbooks(alerts, cfg, ids)
-		in.Alerts = alerts
 	}
 
 	if src.Metrics == nil {

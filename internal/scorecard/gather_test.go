@@ -4,11 +4,11 @@ import (
 	"fmt"
 	"strings"
 	"testing"
-	"testing/fstest"
 	"time"
 
 	"github.com/opsqa/opsqa/internal/document"
 	"github.com/opsqa/opsqa/internal/kpi"
+	"github.com/opsqa/opsqa/internal/lint"
 	"github.com/opsqa/opsqa/internal/ticket"
 )
 
@@ -36,26 +36,13 @@ func testDocs(t *testing.T) []*document.Document {
 	}
 }
 
-const testRules = `groups:
-  - name: web
-    rules:
-      - alert: WebDown
-        labels: {service: web}
-        annotations: {runbook_url: "https://OPS.example/runbooks/web-down/"}
-      - record: job:requests:rate5m
-        expr: sum(rate(requests_total[5m]))
-      - alert: WebSlow
-        labels: {service: web}
-        annotations: {runbook_url: "https://other.example/runbooks/web-down/"}
-  - name: db
-    rules:
-      - alert: DBLag
-        labels: {service: db}
-        annotations: {runbook_url: ../../content/runbooks/db-lag.md}
-      - alert: DBGone
-        labels: {service: db}
-        annotations: {runbook_url: "https://github.com/acme/ops/blob/main/content/runbooks/db-lag.md"}
-`
+// testAlerts are alerts as lint.Alerts resolves them from the rule files.
+var testAlerts = []lint.Alert{
+	{Name: "WebDown", Service: "web", RunbookURL: "https://ops.example/runbooks/web-down/", Runbook: "web-down", Covered: true},
+	{Name: "WebSlow", Service: "web", RunbookURL: "https://other.example/runbooks/web-down/"},
+	{Name: "DBLag", Service: "db", RunbookURL: "../../content/runbooks/db-lag.md", Runbook: "db-lag", Covered: true},
+	{Name: "DBGone", Service: "db", RunbookURL: "https://github.com/acme/ops/blob/main/content/runbooks/db-lag.md", Runbook: "db-lag"},
+}
 
 func testSources(t *testing.T) Sources {
 	cfg := parseConfig(t, testConfig+"\nalert_rules: [monitoring/**/*.yaml]\nrepository: acme/ops\nsite: {base_url: \"https://ops.example/\"}\n")
@@ -68,7 +55,7 @@ func testSources(t *testing.T) Sources {
 	return Sources{
 		Config: cfg,
 		Docs:   testDocs(t),
-		FS:     fstest.MapFS{"monitoring/prod/rules.yaml": {Data: []byte(testRules)}},
+		Alerts: testAlerts,
 		Metrics: &kpi.Metrics{
 			Period: kpi.Period{From: day("2026-06-01"), To: day("2026-07-01")},
 			ByService: map[string]kpi.Summary{"db": {
@@ -153,7 +140,7 @@ func TestGatherUnavailable(t *testing.T) {
 	in := Gather(src, now)
 	want := map[Source]string{
 		SourceDocuments: "the documents were not loaded",
-		SourceAlerts:    "the repository files were not given",
+		SourceAlerts:    "the alert rule files were not read",
 		SourceKPI:       "no KPI report was computed",
 		SourceTickets:   "no snapshot: run opsqa incidents sync",
 		SourceTraining:  "no ticket snapshot, so no quiz results",
@@ -163,14 +150,6 @@ func TestGatherUnavailable(t *testing.T) {
 	}
 
 	src = testSources(t)
-	src.FS = fstest.MapFS{"monitoring/a.yaml": {Data: []byte("groups: [\n")}}
-	if got := Gather(src, now).Unavailable[SourceAlerts]; !strings.HasPrefix(got, "read alert rules monitoring/a.yaml: yaml:") {
-		t.Errorf("broken rule file: %q", got)
-	}
-	src.FS = fstest.MapFS{}
-	if got := Gather(src, now).Unavailable[SourceAlerts]; got != "read alert rules: no file matches monitoring/**/*.yaml" {
-		t.Errorf("no rule file: %q", got)
-	}
 	src.Config.AlertRules = nil
 	if got := Gather(src, now).Unavailable[SourceAlerts]; got != "opsqa.yaml lists no alert_rules files" {
 		t.Errorf("no alert_rules: %q", got)
