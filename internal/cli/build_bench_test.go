@@ -157,7 +157,7 @@ func writeLargeRepo(tb testing.TB, dir string, docs, tickets int) {
 		}
 		snap.Tickets = append(snap.Tickets, t)
 	}
-	if err := ticket.WriteSnapshot(filepath.Join(dir, "data", "snapshot.json"), snap); err != nil {
+	if err := ticket.WriteSnapshot(filepath.Join(dir, "data", "snapshot.jsonl"), snap); err != nil {
 		tb.Fatal(err)
 	}
 }

@@ -60,7 +60,7 @@ func newIncidentsSyncCmd(env *Env, runF func(*incidentsSyncOptions) error) *cobr
 		Use:   "sync",
 		Short: "Copy incidents and problems from GitHub Issues into the snapshot",
 		Long: `Read the repository's issues and their timelines from the GitHub REST API
-and write the normalized snapshot (default data/snapshot.json, relative to
+and write the normalized snapshot (default data/snapshot.jsonl, relative to
 the repository root) that 'opsqa metrics' and the site read.
 
 The token is read from GITHUB_TOKEN, or GH_TOKEN when GITHUB_TOKEN is
@@ -88,7 +88,7 @@ in the ticket's form_problems, not guessed at.
 Exit status: 0 synced, 2 usage or configuration error (no token, no
 repository), 3 could not sync (network, GitHub, file system).`,
 		Example: `  GITHUB_TOKEN=$(gh auth token) opsqa incidents sync
-  opsqa incidents sync --repo northwind-parcel/operations --snapshot data/snapshot.json
+  opsqa incidents sync --repo northwind-parcel/operations --snapshot data/snapshot.jsonl
   opsqa incidents sync --full    # rebuild the snapshot from scratch
 
   # In a scheduled GitHub Actions job:
@@ -104,7 +104,7 @@ repository), 3 could not sync (network, GitHub, file system).`,
 	}
 	f := cmd.Flags()
 	f.StringVar(&opts.Repo, "repo", "", "repository OWNER/NAME (default: repository in opsqa.yaml)")
-	f.StringVar(&opts.Snapshot, "snapshot", "data/snapshot.json", "snapshot file, relative to the repository root")
+	f.StringVar(&opts.Snapshot, "snapshot", "data/snapshot.jsonl", "snapshot file, relative to the repository root")
 	f.BoolVar(&opts.Full, "full", false, "ignore the snapshot's cursor and read every issue again")
 	return cmd
 }

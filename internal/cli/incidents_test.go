@@ -66,11 +66,11 @@ func TestIncidentsSync(t *testing.T) {
 	if code != ExitOK {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
-	want := "northwind-parcel/operations: 23 tickets fetched, 23 changed, 23 total; 25 requests → data/snapshot.json\n"
+	want := "northwind-parcel/operations: 23 tickets fetched, 23 changed, 23 total; 25 requests → data/snapshot.jsonl\n"
 	if out != want || errOut != "" {
 		t.Errorf("stdout %q\nstderr %q\nwant %q", out, errOut, want)
 	}
-	snap, err := ticket.ReadSnapshot(filepath.Join(dir, "data/snapshot.json"))
+	snap, err := ticket.ReadSnapshot(filepath.Join(dir, "data/snapshot.jsonl"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -128,7 +128,7 @@ func TestIncidentsSyncErrors(t *testing.T) {
 			if out != "" || strings.Contains(errOut, syncTestToken) {
 				t.Errorf("stdout %q, stderr %q", out, errOut)
 			}
-			if _, err := os.Stat(filepath.Join(dir, "data/snapshot.json")); err == nil {
+			if _, err := os.Stat(filepath.Join(dir, "data/snapshot.jsonl")); err == nil {
 				t.Errorf("a failed sync wrote a snapshot")
 			}
 		})

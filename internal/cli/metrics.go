@@ -78,7 +78,7 @@ MTTR or the 24 h target is missed.`,
 	}
 	f := cmd.Flags()
 	f.StringVar(&opts.Root, "root", "", "repository root (default: the nearest folder up with opsqa.yaml)")
-	f.StringVar(&opts.Snapshot, "snapshot", "data/snapshot.json", "ticket snapshot, relative to the repository root")
+	f.StringVar(&opts.Snapshot, "snapshot", "data/snapshot.jsonl", "ticket snapshot, relative to the repository root")
 	f.StringVar(&opts.From, "from", "", "first day of the period, YYYY-MM-DD (default: six calendar months before --to)")
 	f.StringVar(&opts.To, "to", "", "last day of the period, YYYY-MM-DD, included (default: the as-of time)")
 	f.StringVar(&opts.AsOf, "as-of", "", "\"now\", RFC 3339 or YYYY-MM-DD (default: when the snapshot was taken)")

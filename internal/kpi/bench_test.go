@@ -15,7 +15,7 @@ import (
 // timelines from a file and computes every KPI over six months, as
 // `opsqa metrics` does. Target (BENCHMARKS.md): under 1 s and 500 MB.
 func BenchmarkMetrics100k(b *testing.B) {
-	path := filepath.Join(b.TempDir(), "snapshot.json")
+	path := filepath.Join(b.TempDir(), "snapshot.jsonl")
 	if err := ticket.WriteSnapshot(path, sample.Generate(sample.Options{Seed: 1, Random: 100_000})); err != nil {
 		b.Fatal(err)
 	}

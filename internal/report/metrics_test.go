@@ -24,7 +24,7 @@ var (
 // sampleMetrics computes the metrics of the bundled sample snapshot.
 func sampleMetrics(t *testing.T, from, to time.Time) *kpi.Metrics {
 	t.Helper()
-	s, err := ticket.ReadSnapshot("../../data/snapshot.json")
+	s, err := ticket.ReadSnapshot("../../data/snapshot.jsonl")
 	if err != nil {
 		t.Fatal(err)
 	}

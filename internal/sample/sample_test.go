@@ -15,7 +15,7 @@ import (
 
 func TestCommittedSnapshotIsGenerated(t *testing.T) {
 	dir := t.TempDir()
-	out := filepath.Join(dir, "snapshot.json")
+	out := filepath.Join(dir, "snapshot.jsonl")
 	if err := ticket.WriteSnapshot(out, Generate(Options{Seed: DefaultSeed})); err != nil {
 		t.Fatal(err)
 	}
@@ -23,12 +23,12 @@ func TestCommittedSnapshotIsGenerated(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got, err := os.ReadFile("../../data/snapshot.json")
+	got, err := os.ReadFile("../../data/snapshot.jsonl")
 	if err != nil {
 		t.Fatal(err)
 	}
 	if !bytes.Equal(got, want) {
-		t.Errorf("data/snapshot.json differs from the generator's output; run go generate ./internal/sample")
+		t.Errorf("data/snapshot.jsonl differs from the generator's output; run go generate ./internal/sample")
 	}
 }
 

@@ -1,7 +1,7 @@
-// Command gensample writes the sample snapshot, data/snapshot.json, or a
+// Command gensample writes the sample snapshot, data/snapshot.jsonl, or a
 // large random one for benchmarks:
 //
-//	go run ./internal/sample/gensample -o data/snapshot.json
+//	go run ./internal/sample/gensample -o data/snapshot.jsonl
 //	go run ./internal/sample/gensample -n 100000 -o /tmp/snapshot-100k.json
 package main
 
@@ -15,7 +15,7 @@ import (
 )
 
 func main() {
-	out := flag.String("o", "data/snapshot.json", "file to write")
+	out := flag.String("o", "data/snapshot.jsonl", "file to write")
 	seed := flag.Uint64("seed", sample.DefaultSeed, "random seed")
 	n := flag.Int("n", 0, "make this many random tickets with no pinned incidents (for benchmarks)")
 	flag.Parse()
