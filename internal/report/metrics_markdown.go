@@ -66,15 +66,7 @@ func MetricsMarkdown(w io.Writer, m *kpi.Metrics) error {
 		p.printf("\n")
 	}
 
-	for _, b := range []struct {
-		title string
-		rows  map[string]kpi.Summary
-	}{
-		{"By severity", m.BySeverity},
-		{"By service", m.ByService},
-		{"By team", m.ByTeam},
-		{"By first responder", m.ByResponder},
-	} {
+	for _, b := range breakdowns(m) {
 		p.printf("<details><summary>%s</summary>\n\n", b.title)
 		p.printf("| | MTTR | n | | 24 h | met/eligible | First response median | No response | Opened | Resolved |\n|---|---|---|---|---|---|---|---|---|---|\n")
 		for _, k := range sortedKeys(b.rows) {

@@ -68,15 +68,7 @@ func MetricsText(w io.Writer, m *kpi.Metrics) error {
 	}
 	tw.Flush()
 
-	for _, b := range []struct {
-		title string
-		rows  map[string]kpi.Summary
-	}{
-		{"By severity", m.BySeverity},
-		{"By service", m.ByService},
-		{"By team (the service's owner)", m.ByTeam},
-		{"By first responder", m.ByResponder},
-	} {
+	for _, b := range breakdowns(m) {
 		p.printf("\n%s\n", b.title)
 		breakdownText(p, b.rows)
 	}
@@ -118,6 +110,22 @@ func targetLines(p *metricsWriter, m *kpi.Metrics) {
 	rw := m.ResolvedWithin24h
 	fmt.Fprintf(tw, "  Resolved within %s of first response\t%s\ttarget ≥ %s\t%s\n", window(rw.WithinSeconds), ratioFigure(rw.Ratio, rw.Met, rw.Eligible), pct(rw.TargetRatio), verdict(rw.TargetMet))
 	tw.Flush()
+}
+
+// breakdown is one table of KPIs per group.
+type breakdown struct {
+	title string
+	rows  map[string]kpi.Summary
+}
+
+// breakdowns are the tables every printer shows, in order.
+func breakdowns(m *kpi.Metrics) []breakdown {
+	return []breakdown{
+		{"By severity", m.BySeverity},
+		{"By service", m.ByService},
+		{"By team (the service's owner)", m.ByTeam},
+		{"By first responder", m.ByResponder},
+	}
 }
 
 func breakdownText(p *metricsWriter, rows map[string]kpi.Summary) {
