@@ -239,7 +239,7 @@ func loadSiteInputs(env *Env, f siteInputFlags) (*siteInputs, error) {
 	}
 	src := scorecard.Sources{Config: cfg, Missing: map[scorecard.Source]string{}}
 	if lr.Repo != nil {
-		src.Docs, src.Alerts = lr.Repo.Docs, lint.Alerts(lr.Repo)
+		src.Docs, src.Alerts = lr.Repo.Docs(), lint.Alerts(lr.Repo)
 	}
 	snapPath := f.Snapshot
 	if !filepath.IsAbs(snapPath) {

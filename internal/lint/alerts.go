@@ -34,7 +34,13 @@ answers that alert, and a runbook for an alert that was renamed is never
 found again. Add or fix the runbook_url, or the runbook's alerts.`,
 	Severity: diag.Error,
 	CheckRepository: func(p *Pass) {
-		for _, f := range scanAlerts(p.Repo).findings {
+		var runbooks []*document.Document
+		for _, d := range p.Selected() {
+			if d.Kind == "runbook" {
+				runbooks = append(runbooks, d)
+			}
+		}
+		for _, f := range scanAlerts(p.Repo, runbooks).findings {
 			p.ReportDiagnostic(f)
 		}
 	},
@@ -112,7 +118,7 @@ type Alert struct {
 // alert-runbooks rule reports them.
 func Alerts(repo *Repository) []Alert {
 	var out []Alert
-	for _, a := range scanAlerts(repo).alerts {
+	for _, a := range scanAlerts(repo, nil).alerts {
 		e := Alert{Name: a.name, Service: a.service, RunbookURL: a.url, Covered: a.covered}
 		if a.runbook != nil {
 			e.Runbook = a.runbook.ID()
@@ -147,7 +153,10 @@ func (s *alertScan) report(pos diag.Position, fix, format string, args ...any) {
 
 // scanAlerts reads the rule files, resolves every runbook_url and checks
 // the runbooks' alerts lists.
-func scanAlerts(repo *Repository) *alertScan {
+//
+// runbooks are the runbooks whose alerts lists are checked: the ones
+// being linted.
+func scanAlerts(repo *Repository, runbooks []*document.Document) *alertScan {
 	s := &alertScan{}
 	cfg := repo.Config
 	if len(cfg.AlertRules) == 0 {
@@ -186,7 +195,7 @@ func scanAlerts(repo *Repository) *alertScan {
 			all = append(all, a.name)
 		}
 	}
-	for _, rb := range repo.OfKind("runbook") {
+	for _, rb := range runbooks {
 		for _, item := range listItems(rb, "alerts") {
 			if !names[item.Value] {
 				s.report(rb.NodePos(item), "fix the name, or remove it if the alert was deleted",
@@ -279,8 +288,8 @@ func resolveRunbookURL(repo *Repository, from, raw string) (rb *document.Documen
 			return nil, fmt.Sprintf("%q has no path", raw), "link to the runbook's page or file"
 		}
 		rel := path.Join(path.Dir(from), u.Path)
-		if doc = repo.ByPath[rel]; doc == nil {
-			doc = repo.ByPath[path.Clean(strings.TrimPrefix(u.Path, "/"))]
+		if doc = repo.ByPath(rel); doc == nil {
+			doc = repo.ByPath(path.Clean(strings.TrimPrefix(u.Path, "/")))
 		}
 		if doc == nil {
 			return nil, fmt.Sprintf("%q leads to no document (tried %s)", raw, rel), "give the path of the runbook's .md file"
@@ -290,7 +299,7 @@ func resolveRunbookURL(repo *Repository, from, raw string) (rb *document.Documen
 		if id == "" || strings.Contains(id, "/") {
 			return nil, fmt.Sprintf("%q does not name a runbook: expected %s<id>/", raw, siteRunbookURL(cfg)), "link to " + siteRunbookURL(cfg) + "<id>/"
 		}
-		for _, d := range repo.ByID[id] {
+		for _, d := range repo.ByID(id) {
 			if doc == nil || d.Kind == "runbook" {
 				doc = d
 			}
@@ -311,7 +320,7 @@ func resolveRunbookURL(repo *Repository, from, raw string) (rb *document.Documen
 		}
 		// A branch name may hold slashes: try each split.
 		for i := 4; i < len(segs) && doc == nil; i++ {
-			doc = repo.ByPath[strings.Join(segs[i:], "/")]
+			doc = repo.ByPath(strings.Join(segs[i:], "/"))
 		}
 		if doc == nil {
 			return nil, fmt.Sprintf("%q leads to no document of the repository", raw), "fix the path after the branch name"

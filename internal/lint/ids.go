@@ -23,7 +23,7 @@ page. Rename the file or change the id.`,
 			return
 		}
 		_, v := d.Lookup("id")
-		if others := p.Repo.ByID[id]; len(others) > 1 {
+		if others := p.Repo.ByID(id); len(others) > 1 {
 			var paths []string
 			for _, o := range others {
 				if o != d {

@@ -74,7 +74,7 @@ func (lc linkChecker) check(d *document.Document, l document.Link) {
 		p.Report(pos, "link to a file inside the repository", "link %q leads outside the repository", dest)
 		return
 	}
-	if doc := p.Repo.ByPath[target]; doc != nil {
+	if doc := p.Repo.ByPath(target); doc != nil {
 		if frag != "" {
 			lc.checkAnchor(pos, d, doc, frag)
 		}

@@ -61,7 +61,15 @@ type Pass struct {
 	// ruleIDs are the IDs of every rule, for checking references to rules
 	// (a rule's own value cannot name the registry that lists it).
 	ruleIDs []string
+	// selected are the documents being linted.
+	selected []*document.Document
 }
+
+// Selected returns the documents being linted: all of them, or those
+// under the paths asked for. A repository rule that checks each document
+// against the rest iterates these, so that linting one file does not
+// parse the whole repository.
+func (p *Pass) Selected() []*document.Document { return p.selected }
 
 // Report records a finding of the running rule at pos.
 func (p *Pass) Report(pos diag.Position, fix, format string, args ...any) {
@@ -134,8 +142,12 @@ func Check(repo *Repository, opts Options) *Result {
 		}
 		enabled = append(enabled, &rule)
 	}
+	// The selected documents are parsed first, on every CPU. Document
+	// rules run on them only; repository rules see the whole repository,
+	// parsing what they look at, and their findings are filtered below.
+	docs := repo.selected(opts.Paths)
 	newPass := func(r *Rule) *Pass {
-		return &Pass{Repo: repo, Config: cfg, Today: opts.Today, rule: r, ruleIDs: ids}
+		return &Pass{Repo: repo, Config: cfg, Today: opts.Today, rule: r, ruleIDs: ids, selected: docs}
 	}
 	var all []diag.Diagnostic
 	for _, r := range enabled {
@@ -143,14 +155,6 @@ func Check(repo *Repository, opts Options) *Result {
 			p := newPass(r)
 			r.CheckRepository(p)
 			all = append(all, p.found...)
-		}
-	}
-	// Document rules run on the selected documents only; repository rules
-	// above see everything, and their findings are filtered below.
-	var docs []*document.Document
-	for _, d := range repo.Docs {
-		if inPaths(d.Path, opts.Paths) {
-			docs = append(docs, d)
 		}
 	}
 	perDoc := make([][]diag.Diagnostic, len(docs))

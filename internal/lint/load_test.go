@@ -61,7 +61,7 @@ func TestLoadUnreadable(t *testing.T) {
 			t.Errorf("%s: got %q, want %q", file, got[file], want)
 		}
 	}
-	if res.Repo.ByPath["processes/good.md"] == nil {
+	if res.Repo.ByPath("processes/good.md") == nil {
 		t.Error("good.md was not loaded next to the broken files")
 	}
 	if os.Getuid() != 0 { // root reads anything
@@ -75,5 +75,51 @@ func TestLoadUnreadable(t *testing.T) {
 		if !found {
 			t.Error("unreadable file not reported")
 		}
+	}
+}
+
+// TestLintOneFileParsesOnlyWhatItNeeds lints one file of a repository:
+// the file's links are still checked against their targets, which are
+// parsed on demand, while unrelated files are never parsed.
+func TestLintOneFileParsesOnlyWhatItNeeds(t *testing.T) {
+	root := t.TempDir()
+	dir := filepath.Join(root, "processes")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	doc := func(id, body string) string {
+		return "---\nid: " + id + "\ntitle: Process " + id + "\nowner: platform\nstatus: draft\nlast_reviewed: 2026-10-01\n" +
+			"practice: incident-management\nversion: \"1.0\"\nroles: [{id: sre, name: SRE}]\n" +
+			"raci: [{activity: Do it, responsible: sre, accountable: sre}]\nkpis: [mttr]\n---\n" + body
+	}
+	for name, data := range map[string]string{
+		"aa.md":        doc("aa", "## Steps\n\nSee [b](bb.md#steps) and [b again](bb.md#nowhere).\n"),
+		"bb.md":        doc("bb", "## Steps\n\nText.\n"),
+		"unrelated.md": "---\nid: [broken\n---\n",
+	} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	res, err := Run(Options{Root: root, Today: testToday, Paths: []string{"processes/aa.md"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, d := range res.Diagnostics {
+		got = append(got, d.Rule+": "+d.Message)
+	}
+	if len(got) != 1 || !strings.Contains(got[0], "links: anchor #nowhere does not match any heading of processes/bb.md") {
+		t.Errorf("findings = %q, want only the broken anchor", got)
+	}
+	var parsed []string
+	for _, d := range res.Repo.parsed() {
+		parsed = append(parsed, d.Path)
+	}
+	if strings.Join(parsed, " ") != "processes/aa.md processes/bb.md" {
+		t.Errorf("parsed %v, want only aa.md and the bb.md it links to", parsed)
+	}
+	if res.Files != 1 {
+		t.Errorf("files = %d, want 1", res.Files)
 	}
 }

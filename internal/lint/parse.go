@@ -41,7 +41,7 @@ var unreadableRule = Rule{
 }
 
 func (p *Pass) reportLoadFindings(rule string) {
-	for _, d := range p.Repo.loadFindings {
+	for _, d := range p.Repo.loadFindings() {
 		if d.Rule == rule {
 			p.ReportDiagnostic(d)
 		}

@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/bmatcuk/doublestar/v4"
 
@@ -20,8 +22,11 @@ import (
 // ruleUnreadable reports files that could not be read at all.
 const ruleUnreadable = "unreadable"
 
-// Repository is every document of a knowledge repository, loaded once
-// and shared by all rules.
+// Repository is every document of a knowledge repository, shared by all
+// rules. Documents are parsed on first use and then kept: a full run
+// parses everything up front on every CPU, while linting a few files
+// parses those files and only what their rules look at (a link's target,
+// a referenced module), which keeps a pre-commit run short.
 type Repository struct {
 	// Root is the repository folder on disk.
 	Root   string
@@ -29,51 +34,162 @@ type Repository struct {
 	// ConfigDoc is opsqa.yaml as a document, for positions; nil when the
 	// repository has none.
 	ConfigDoc *document.Document
-	// Docs are the Markdown documents, in path order.
-	Docs []*document.Document
 	// Files are the paths of every file looked at, documents or not.
 	Files []string
-	// ByID maps a document id to the documents claiming it.
-	ByID map[string][]*document.Document
-	// ByPath maps a slash-separated path to its document.
-	ByPath map[string]*document.Document
-	// loadFindings are problems met while loading: unreadable files,
-	// broken front matter. The parse rules report them.
-	loadFindings []diag.Diagnostic
+
+	entries []*entry // every Markdown file, in path order
+	byPath  map[string]*entry
+	byBase  map[string][]*entry // by file name without .md: ids follow file names
+	// byID indexes every document by id once all are parsed; until then
+	// ByID looks at the files named after the id and what is parsed.
+	byIDOnce sync.Once
+	byID     map[string][]*document.Document
+	// walkFindings are problems met while walking: unreadable folders,
+	// the configuration file.
+	walkFindings []diag.Diagnostic
 }
 
-// Load reads opsqa.yaml and every Markdown file under the collections'
-// top folders. Unreadable or malformed files become findings; only an
-// unreadable root is an error.
+// entry is one Markdown file, parsed on first use.
+type entry struct {
+	file     walkedFile
+	kind     string // the kind of its collection, before any type: key
+	once     sync.Once
+	parsed   atomic.Bool // set once doc and findings are written
+	doc      *document.Document
+	findings []diag.Diagnostic
+}
+
+// Load finds opsqa.yaml and every Markdown file under the collections'
+// top folders; it parses none of the documents yet. Unreadable or
+// malformed files become findings; only an unreadable root is an error.
 func Load(root string) (*Repository, error) {
 	if _, err := os.Stat(root); err != nil {
 		return nil, fmt.Errorf("open repository: %w", err)
 	}
-	repo := &Repository{Root: root, ByID: map[string][]*document.Document{}, ByPath: map[string]*document.Document{}}
+	repo := &Repository{Root: root, byPath: map[string]*entry{}, byBase: map[string][]*entry{}}
 	repo.loadConfig()
-	var files []walkedFile
 	for _, top := range repo.topFolders() {
-		files = append(files, repo.walk(top)...)
-	}
-	docs := make([]*document.Document, len(files))
-	found := make([][]diag.Diagnostic, len(files))
-	parallel(len(files), func(i int) {
-		docs[i], found[i] = repo.loadFile(files[i])
-	})
-	for i := range files {
-		if docs[i] != nil {
-			repo.Docs = append(repo.Docs, docs[i])
+		for _, f := range repo.walk(top) {
+			e := &entry{file: f, kind: repo.Config.KindOf(f.rel)}
+			repo.entries = append(repo.entries, e)
 		}
-		repo.loadFindings = append(repo.loadFindings, found[i]...)
 	}
-	slices.SortFunc(repo.Docs, func(a, b *document.Document) int { return strings.Compare(a.Path, b.Path) })
-	for _, d := range repo.Docs {
-		repo.ByPath[d.Path] = d
-		if id := d.ID(); id != "" {
-			repo.ByID[id] = append(repo.ByID[id], d)
-		}
+	slices.SortFunc(repo.entries, func(a, b *entry) int { return strings.Compare(a.file.rel, b.file.rel) })
+	for _, e := range repo.entries {
+		repo.byPath[e.file.rel] = e
+		base := strings.TrimSuffix(path.Base(e.file.rel), path.Ext(e.file.rel))
+		repo.byBase[base] = append(repo.byBase[base], e)
 	}
 	return repo, nil
+}
+
+// document parses the entry's file once; nil when it is not a document
+// (unreadable, binary, too large).
+func (r *Repository) document(e *entry) *document.Document {
+	e.once.Do(func() {
+		e.doc, e.findings = r.loadFile(e.file)
+		e.parsed.Store(true)
+	})
+	return e.doc
+}
+
+// parse parses the entries on every CPU.
+func (r *Repository) parse(es []*entry) {
+	parallel(len(es), func(i int) { r.document(es[i]) })
+}
+
+// Docs returns every document, in path order, parsing all that are not
+// parsed yet.
+func (r *Repository) Docs() []*document.Document {
+	r.parse(r.entries)
+	r.byIDOnce.Do(func() {
+		r.byID = map[string][]*document.Document{}
+		for _, d := range r.docsOf(r.entries) {
+			if id := d.ID(); id != "" {
+				r.byID[id] = append(r.byID[id], d)
+			}
+		}
+	})
+	return r.docsOf(r.entries)
+}
+
+func (r *Repository) docsOf(es []*entry) []*document.Document {
+	var out []*document.Document
+	for _, e := range es {
+		if d := r.document(e); d != nil {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+// selected parses and returns the documents under paths (all when paths
+// is empty).
+func (r *Repository) selected(paths []string) []*document.Document {
+	if len(paths) == 0 {
+		return r.Docs()
+	}
+	var es []*entry
+	for _, e := range r.entries {
+		if inPaths(e.file.rel, paths) {
+			es = append(es, e)
+		}
+	}
+	r.parse(es)
+	return r.docsOf(es)
+}
+
+// parsed returns the documents parsed so far, in path order.
+func (r *Repository) parsed() []*document.Document {
+	var out []*document.Document
+	for _, e := range r.entries {
+		if e.parsed.Load() && e.doc != nil {
+			out = append(out, e.doc)
+		}
+	}
+	return out
+}
+
+// loadFindings are the problems met while reading the files parsed so far.
+func (r *Repository) loadFindings() []diag.Diagnostic {
+	out := slices.Clone(r.walkFindings)
+	for _, e := range r.entries {
+		if e.parsed.Load() {
+			out = append(out, e.findings...)
+		}
+	}
+	return out
+}
+
+// ByPath returns the document at a slash-separated path, or nil.
+func (r *Repository) ByPath(p string) *document.Document {
+	if e := r.byPath[p]; e != nil {
+		return r.document(e)
+	}
+	return nil
+}
+
+// ByID returns the documents claiming id. Ids equal file names (the
+// unique-id rule sees to it), so the files of that name are parsed first;
+// a document whose id differs from its file name is found among the
+// documents parsed so far, and in a full run that is all of them.
+func (r *Repository) ByID(id string) []*document.Document {
+	if r.byID != nil {
+		return r.byID[id]
+	}
+	var out []*document.Document
+	for _, e := range r.byBase[id] {
+		if d := r.document(e); d != nil && d.ID() == id {
+			out = append(out, d)
+		}
+	}
+	for _, d := range r.parsed() {
+		if d.ID() == id && !slices.Contains(out, d) {
+			out = append(out, d)
+		}
+	}
+	slices.SortFunc(out, func(a, b *document.Document) int { return strings.Compare(a.Path, b.Path) })
+	return out
 }
 
 func (r *Repository) loadConfig() {
@@ -84,11 +200,11 @@ func (r *Repository) loadConfig() {
 	}
 	r.Files = append(r.Files, config.FileName)
 	if err != nil {
-		r.loadFindings = append(r.loadFindings, unreadable(config.FileName, err))
+		r.walkFindings = append(r.walkFindings, unreadable(config.FileName, err))
 		return
 	}
 	doc, ds := document.ParseYAML(config.FileName, src)
-	r.loadFindings = append(r.loadFindings, ds...)
+	r.walkFindings = append(r.walkFindings, ds...)
 	r.ConfigDoc = doc
 	if cfg, _ := config.Parse(src); cfg != nil {
 		r.Config = cfg
@@ -123,7 +239,7 @@ func (r *Repository) walk(top string) []walkedFile {
 	_ = filepath.WalkDir(dir, func(p string, e fs.DirEntry, err error) error {
 		rel := r.rel(p)
 		if err != nil {
-			r.loadFindings = append(r.loadFindings, unreadable(rel, err))
+			r.walkFindings = append(r.walkFindings, unreadable(rel, err))
 			if e != nil && e.IsDir() {
 				return fs.SkipDir
 			}
@@ -220,16 +336,24 @@ func unreadable(rel string, err error) diag.Diagnostic {
 // Doc returns the single document with id, or nil when there is none or
 // more than one.
 func (r *Repository) Doc(id string) *document.Document {
-	if ds := r.ByID[id]; len(ds) == 1 {
+	if ds := r.ByID(id); len(ds) == 1 {
 		return ds[0]
 	}
 	return nil
 }
 
-// OfKind returns the documents of a kind, in path order.
+// OfKind returns the documents of a kind, in path order: those of its
+// collections, and any parsed so far that state it with type:.
 func (r *Repository) OfKind(kind string) []*document.Document {
+	var es []*entry
+	for _, e := range r.entries {
+		if e.kind == kind {
+			es = append(es, e)
+		}
+	}
+	r.parse(es)
 	var out []*document.Document
-	for _, d := range r.Docs {
+	for _, d := range r.parsed() {
 		if d.Kind == kind {
 			out = append(out, d)
 		}

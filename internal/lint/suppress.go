@@ -53,7 +53,7 @@ The reason is required, and a suppression without one silences nothing.`,
 
 func findSuppressions(repo *Repository) []suppression {
 	var out []suppression
-	docs := slices.Clone(repo.Docs)
+	docs := repo.parsed()
 	if repo.ConfigDoc != nil {
 		docs = append(docs, repo.ConfigDoc)
 	}

@@ -80,7 +80,7 @@ func listItems(d *document.Document, key string) []*yaml.Node {
 func (p *Pass) checkReference(d *document.Document, node *yaml.Node, kind, what string) *document.Document {
 	id := node.Value
 	var other *document.Document
-	for _, t := range p.Repo.ByID[id] {
+	for _, t := range p.Repo.ByID(id) {
 		if t.Kind == kind {
 			return t
 		}
