@@ -112,6 +112,9 @@ func lintRun(opts *lintOptions) error {
 	if err != nil {
 		return err
 	}
+	if err := checkPathsLinted(res.Repo, paths[:len(opts.Paths)]); err != nil {
+		return err
+	}
 	findings := &report.Findings{Diagnostics: res.Diagnostics, Files: res.Files, Rules: ruleInfos()}
 	if opts.WriteBaseline != "" {
 		if err := lint.WriteBaseline(opts.WriteBaseline, lint.NewBaseline(res.Diagnostics)); err != nil {
@@ -145,6 +148,29 @@ func lintRun(opts *lintOptions) error {
 	}
 	if errs, _, _ := findings.Counts(); errs > 0 {
 		return errFindings
+	}
+	return nil
+}
+
+// checkPathsLinted refuses a path given on the command line that holds
+// nothing opsqa lints: saying "0 files checked" would pass a file that was
+// never looked at.
+func checkPathsLinted(repo *lint.Repository, paths []string) error {
+	for _, p := range paths {
+		found := false
+		for _, f := range repo.Files {
+			if f == p || strings.HasPrefix(f, strings.TrimSuffix(p, "/")+"/") || p == "." {
+				found = true
+				break
+			}
+		}
+		if !found {
+			var folders []string
+			for _, c := range repo.Config.Collections {
+				folders = append(folders, c.Path)
+			}
+			return usageError("%s holds no document opsqa lints: documents are the .md files under %s, and %s", p, strings.Join(folders, ", "), config.FileName)
+		}
 	}
 	return nil
 }
