@@ -75,7 +75,7 @@ build leaves the previous site whole.`,
 	f.StringVar(&opts.Root, "root", "", "repository root (default: the folder holding opsqa.yaml, searched upwards)")
 	f.StringVar(&opts.Destination, "destination", "public", "folder to write the site to, relative to the root")
 	f.BoolVar(&opts.AllowLintErrors, "allow-lint-errors", false, "build even when lint reports errors")
-	f.StringVar(&opts.AsOf, "as-of", "", "\"now\" for figures and review dates, RFC 3339 or YYYY-MM-DD (default: now)")
+	f.StringVar(&opts.AsOf, "as-of", "", "\"now\", RFC 3339 or YYYY-MM-DD (default: today for review dates, the snapshot's time for the KPIs)")
 	f.StringVar(&opts.Snapshot, "snapshot", "data/snapshot.jsonl", "ticket snapshot written by 'opsqa incidents sync'")
 	f.StringVar(&opts.History, "history", scorecard.DefaultHistoryPath, "scorecard history file, appended on each build; \"\" to leave it alone")
 	f.StringVar(&opts.BaseURL, "base-url", "", "site URL (default: site.base_url in opsqa.yaml)")

@@ -41,7 +41,7 @@ alone. Stop with Ctrl+C.`,
 	}
 	f := cmd.Flags()
 	f.StringVar(&opts.Root, "root", "", "repository root (default: the folder holding opsqa.yaml, searched upwards)")
-	f.StringVar(&opts.AsOf, "as-of", "", "\"now\" for figures and review dates, RFC 3339 or YYYY-MM-DD (default: now)")
+	f.StringVar(&opts.AsOf, "as-of", "", "\"now\", RFC 3339 or YYYY-MM-DD (default: today for review dates, the snapshot's time for the KPIs)")
 	f.StringVar(&opts.Snapshot, "snapshot", "data/snapshot.jsonl", "ticket snapshot written by 'opsqa incidents sync'")
 	f.StringVar(&opts.Bind, "bind", "127.0.0.1", "interface to listen on")
 	f.IntVar(&opts.Port, "port", 1313, "port to listen on")
