@@ -22,7 +22,6 @@ var forbidden = map[string][]string{
 	"internal/report":     {module + "internal/cli", module + "internal/lint", module + "internal/sitegen", module + "internal/githubsync"},
 	"internal/quiz":       {module + "internal/cli", module + "internal/lint", module + "internal/kpi"},
 	"internal/scorecard":  {module + "internal/cli", module + "internal/sitegen"},
-	"internal/chart":      {module + "internal/cli", module + "internal/sitegen"},
 	"internal/sitegen":    {module + "internal/cli"},
 	"internal/githubsync": {module + "internal/cli", module + "internal/kpi", module + "internal/sitegen"},
 }

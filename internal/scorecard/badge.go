@@ -3,8 +3,6 @@ package scorecard
 import (
 	"slices"
 	"strconv"
-
-	"github.com/opsqa/opsqa/internal/chart"
 )
 
 // Badge colours by rank. White text on each has a contrast ratio of at
@@ -38,5 +36,5 @@ func Badge(c Card, levels []string) []byte {
 	default:
 		colour = badgeMiddleColour
 	}
-	return chart.Badge("scorecard", value, colour)
+	return badgeSVG("scorecard", value, colour)
 }

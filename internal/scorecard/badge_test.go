@@ -8,8 +8,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-
-	"github.com/opsqa/opsqa/internal/chart"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata")
@@ -87,8 +85,8 @@ func TestBadgeText(t *testing.T) {
 }
 
 func TestBadgeContrast(t *testing.T) {
-	for _, bg := range []string{chart.BadgeLabelColour, badgeTopColour, badgeMiddleColour, badgeLowColour, badgeNoneColour} {
-		if r := chart.ContrastRatio("#ffffff", bg); r < 4.5 {
+	for _, bg := range []string{badgeLabelColour, badgeTopColour, badgeMiddleColour, badgeLowColour, badgeNoneColour} {
+		if r := contrastRatio("#ffffff", bg); r < 4.5 {
 			t.Errorf("white on %s: %.2f:1, want at least 4.5:1", bg, r)
 		}
 	}

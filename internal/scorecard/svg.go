@@ -1,19 +1,22 @@
-package chart
+package scorecard
 
 import (
 	"fmt"
+	"html"
 	"math"
+	"strconv"
+	"strings"
 )
 
-// BadgeLabelColour is the grey of a badge's label half. White on it is
+// badgeLabelColour is the grey of a badge's label half. White on it is
 // 7.5:1.
-const BadgeLabelColour = "#555555"
+const badgeLabelColour = "#555555"
 
-// Badge draws a shields-style badge: label on grey, value on colour, in
+// badgeSVG draws a shields-style badge: label on grey, value on colour, in
 // white 11 px Verdana. colour must keep white text at 4.5:1 (check it with
-// ContrastRatio). The SVG stands alone (an <img> or a file) and carries
+// contrastRatio). The SVG stands alone (an <img> or a file) and carries
 // its text as a title and an aria-label for screen readers.
-func Badge(label, value, colour string) []byte {
+func badgeSVG(label, value, colour string) []byte {
 	lw, vw := badgeTextWidth(label)+10, badgeTextWidth(value)+10
 	w := lw + vw
 	l, v := escape(label), escape(value)
@@ -28,7 +31,7 @@ func Badge(label, value, colour string) []byte {
 		`</g></svg>`+"\n",
 		w, w, l, v,
 		l, v,
-		lw, BadgeLabelColour,
+		lw, badgeLabelColour,
 		lw, vw, escape(colour),
 		lw, escape(colour),
 		lw/2, lw-10, l,
@@ -62,4 +65,52 @@ func badgeTextWidth(s string) int {
 		}
 	}
 	return int(math.Ceil(w))
+}
+
+// escape makes s safe as SVG text or attribute content: characters XML
+// forbids are dropped, markup characters escaped.
+func escape(s string) string {
+	s = strings.Map(func(r rune) rune {
+		switch {
+		case r == '\t' || r == '\n' || r == '\r':
+			return ' '
+		case r < 0x20, r == 0xFFFE, r == 0xFFFF, r >= 0xD800 && r <= 0xDFFF:
+			return -1
+		}
+		return r
+	}, s)
+	return html.EscapeString(s)
+}
+
+// contrastRatio is the WCAG 2.1 contrast ratio of two colours written
+// #rrggbb, from 1 to 21. AA asks 4.5 for text and 3 for graphics. It
+// returns 0 when a colour is not in that form.
+func contrastRatio(a, b string) float64 {
+	la, ok1 := luminance(a)
+	lb, ok2 := luminance(b)
+	if !ok1 || !ok2 {
+		return 0
+	}
+	hi, lo := math.Max(la, lb), math.Min(la, lb)
+	return (hi + 0.05) / (lo + 0.05)
+}
+
+// luminance is the relative luminance of WCAG 2.1.
+func luminance(hex string) (float64, bool) {
+	hex = strings.TrimPrefix(hex, "#")
+	if len(hex) != 6 {
+		return 0, false
+	}
+	v, err := strconv.ParseUint(hex, 16, 32)
+	if err != nil {
+		return 0, false
+	}
+	lin := func(c uint64) float64 {
+		s := float64(c) / 255
+		if s <= 0.04045 {
+			return s / 12.92
+		}
+		return math.Pow((s+0.055)/1.055, 2.4)
+	}
+	return 0.2126*lin(v>>16&0xff) + 0.7152*lin(v>>8&0xff) + 0.0722*lin(v&0xff), true
 }
