@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"time"
 
@@ -107,6 +108,13 @@ func lintRun(opts *lintOptions) error {
 		if len(changed) == 0 {
 			paths = []string{"\x00none"} // nothing changed: report nothing
 		}
+	}
+	// Linting makes mostly short-lived parser garbage around a small live
+	// heap. Collecting twice as often keeps the process about a third
+	// smaller and, touching fewer fresh pages, no slower (BENCHMARKS.md).
+	// A GOGC the user set wins.
+	if env.Getenv("GOGC") == "" {
+		defer debug.SetGCPercent(debug.SetGCPercent(50))
 	}
 	res, err := lint.Run(lint.Options{Root: root, Paths: paths, Today: today})
 	if err != nil {

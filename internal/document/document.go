@@ -56,13 +56,14 @@ type Document struct {
 	fmLine int
 	lines  []int
 
-	// Parsed on first use. Rules run in parallel across documents and a
-	// rule may read another document's headings (a link's target), so
-	// the first use is guarded.
-	astOnce      sync.Once
-	ast          ast.Node
-	headingsOnce sync.Once
-	headings     []Heading
+	// Parsed on first use, dropped by Release. Rules run in parallel
+	// across documents and a rule may read another document's headings (a
+	// link's target), so access is guarded.
+	mu       sync.Mutex
+	ast      ast.Node
+	headings []Heading
+	// anchors outlive Release: other documents' links keep asking.
+	anchors map[string]bool
 }
 
 // Parse reads a document. Problems with the file itself (encoding, front

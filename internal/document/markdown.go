@@ -23,10 +23,28 @@ var md = goldmark.New(
 // Markdown returns the parsed body. Segments in the tree are byte offsets
 // into Body; BodyPos maps them to the file.
 func (d *Document) Markdown() ast.Node {
-	d.astOnce.Do(func() {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.markdown()
+}
+
+func (d *Document) markdown() ast.Node {
+	if d.ast == nil {
 		d.ast = md.Parser().Parse(text.NewReader(d.Body))
-	})
+	}
 	return d.ast
+}
+
+// Release drops the parsed body, which takes several times the memory of
+// the text, once the rules that walk it are done. The anchors stay; a
+// later call to Markdown or Headings parses the body again.
+func (d *Document) Release() {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.anchors == nil && d.ast != nil {
+		d.anchors = anchorSet(d.parseHeadings())
+	}
+	d.ast, d.headings = nil, nil
 }
 
 // Heading is a Markdown heading of the body.
@@ -44,14 +62,20 @@ type Heading struct {
 
 // Headings returns the body's headings in order.
 func (d *Document) Headings() []Heading {
-	d.headingsOnce.Do(d.parseHeadings)
-	return d.headings
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.parseHeadings()
 }
 
-func (d *Document) parseHeadings() {
+// parseHeadings returns the headings, parsing the body if need be; d.mu
+// is held.
+func (d *Document) parseHeadings() []Heading {
+	if d.headings != nil {
+		return d.headings
+	}
 	used := map[string]int{}
 	hs := []Heading{}
-	ast.Walk(d.Markdown(), func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+	ast.Walk(d.markdown(), func(n ast.Node, entering bool) (ast.WalkStatus, error) {
 		h, ok := n.(*ast.Heading)
 		if !ok || !entering {
 			return ast.WalkContinue, nil
@@ -75,12 +99,23 @@ func (d *Document) parseHeadings() {
 		return ast.WalkSkipChildren, nil
 	})
 	d.headings = hs
+	return hs
 }
 
-// Anchors returns the set of heading ids a link can point at.
+// Anchors returns the set of heading ids a link can point at. The set is
+// shared: do not modify it.
 func (d *Document) Anchors() map[string]bool {
-	m := map[string]bool{}
-	for _, h := range d.Headings() {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.anchors == nil {
+		d.anchors = anchorSet(d.parseHeadings())
+	}
+	return d.anchors
+}
+
+func anchorSet(hs []Heading) map[string]bool {
+	m := make(map[string]bool, len(hs))
+	for _, h := range hs {
 		m[h.ID] = true
 	}
 	return m

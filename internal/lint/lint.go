@@ -167,6 +167,9 @@ func Check(repo *Repository, opts Options) *Result {
 				perDoc[i] = append(perDoc[i], p.found...)
 			}
 		}
+		// Its rules are done: keep the anchors other documents link to,
+		// not the parse tree, so memory does not grow with the repository.
+		d.Release()
 	})
 	for _, ds := range perDoc {
 		all = append(all, ds...)
