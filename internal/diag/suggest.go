@@ -1,13 +1,16 @@
 package diag
 
-import "strings"
+import (
+	"strings"
+	"unicode/utf8"
+)
 
 // Suggest returns the candidate closest to s, when it is close enough to
 // be a likely typo: within a third of the word's length, at least 1 and at
 // most 3 edits, compared case-insensitively.
 func Suggest(s string, candidates []string) string {
 	best, bestD := "", 1<<30
-	limit := min(max(len(s)/3, 1), 3)
+	limit := min(max(utf8.RuneCountInString(s)/3, 1), 3)
 	for _, c := range candidates {
 		if d := distance(strings.ToLower(s), strings.ToLower(c)); d < bestD {
 			best, bestD = c, d

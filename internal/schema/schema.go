@@ -300,14 +300,7 @@ func (s *Set) schemaAt(u string) map[string]any {
 			continue
 		}
 		seg, _ = url.PathUnescape(strings.NewReplacer("~1", "/", "~0", "~").Replace(seg))
-		switch next := cur[seg].(type) {
-		case map[string]any:
-			cur = next
-		case []any:
-			cur = nil
-		default:
-			cur = nil
-		}
+		cur, _ = cur[seg].(map[string]any)
 	}
 	return cur
 }
