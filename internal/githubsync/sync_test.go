@@ -101,7 +101,7 @@ func TestSyncFull(t *testing.T) {
 	if t1.Fields["description"] != "" || t1.Fields["detected_by"] != "alert" || len(t1.FormProblems) != 0 {
 		t.Errorf("#1 fields %q problems %q", t1.Fields, t1.FormProblems)
 	}
-	wantEvents := ticket.Events{
+	wantEvents := []ticket.Event{
 		{Kind: ticket.Commented, At: created.Add(time.Minute), Actor: ticket.Actor{Login: "opsqa-bot[bot]", Type: "Bot"}, AuthorAssociation: "NONE"},
 		{Kind: ticket.Commented, At: created.Add(2 * time.Minute), Actor: ticket.Actor{Login: "carlos-mendes", Type: "User"}, AuthorAssociation: "MEMBER"},
 		{Kind: ticket.Assigned, At: created.Add(4 * time.Minute), Actor: ticket.Actor{Login: "sofia-alvarez", Type: "User"}, Assignee: "sofia-alvarez"},

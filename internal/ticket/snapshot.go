@@ -99,6 +99,11 @@ func decodeTickets(br *bufio.Reader) ([]Ticket, error) {
 			for j := range jobs {
 				r := result{tickets: make([]Ticket, len(j.lines))}
 				for i, line := range j.lines {
+					// The decoder appends a timeline's events to the slice it
+					// finds, so room for the typical eight spares growing
+					// each timeline from one element, doubling: that was a
+					// third of everything a 100,000-ticket read allocated.
+					r.tickets[i].Events = make([]Event, 0, 8)
 					if err := jsonv2.Unmarshal(line, &r.tickets[i]); err != nil {
 						r.err = fmt.Errorf("line %d: %w", j.firstLine+i, err)
 						break
