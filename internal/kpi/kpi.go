@@ -16,6 +16,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/opsqa/opsqa/internal/config"
@@ -124,15 +125,24 @@ func ComputeTimelines(tls []ticket.Timeline, tickets []ticket.Ticket, o Options,
 			all = append(all, &tls[i])
 		}
 	}
-	m.Summary = summarize(all, o.From, o.To, &o)
-	m.Satisfaction = satisfaction(tickets, o.From, o.To, &o)
-
-	m.BySeverity = breakdown(all, &o, func(t *ticket.Timeline) string { return t.Severity })
-	m.ByService = breakdown(all, &o, func(t *ticket.Timeline) string { return t.Service })
-	m.ByTeam = breakdown(all, &o, func(t *ticket.Timeline) string { return o.ServiceTeams[t.Service] })
-	m.ByResponder = breakdown(all, &o, func(t *ticket.Timeline) string { return t.Responder })
-	m.ByMonth = months(all, tickets, &o)
-	m.OpenPastDeadline = overdue(all, &o)
+	// The summary and each breakdown read the timelines and write only
+	// their own field, so they are computed side by side.
+	var wg sync.WaitGroup
+	for _, f := range []func(){
+		func() { m.Summary = summarize(all, o.From, o.To, &o) },
+		func() { m.Satisfaction = satisfaction(tickets, o.From, o.To, &o) },
+		func() { m.BySeverity = breakdown(all, &o, func(t *ticket.Timeline) string { return t.Severity }) },
+		func() { m.ByService = breakdown(all, &o, func(t *ticket.Timeline) string { return t.Service }) },
+		func() {
+			m.ByTeam = breakdown(all, &o, func(t *ticket.Timeline) string { return o.ServiceTeams[t.Service] })
+		},
+		func() { m.ByResponder = breakdown(all, &o, func(t *ticket.Timeline) string { return t.Responder }) },
+		func() { m.ByMonth = months(all, tickets, &o) },
+		func() { m.OpenPastDeadline = overdue(all, &o) },
+	} {
+		wg.Go(f)
+	}
+	wg.Wait()
 	m.WorstServices = worstServices(m.ByService, &o)
 	m.Sources = sources(all, &o)
 	return m
