@@ -16,6 +16,8 @@ func TestSuggest(t *testing.T) {
 		{"Active", []string{"active"}, "active"}, // case is not a typo worth hiding
 		{"active", []string{"active"}, ""},       // nothing to suggest
 		{"mitigatin", []string{"mitigation"}, "mitigation"},
+		{"titel", []string{"title", "tags"}, "title"}, // a swap is one edit
+		{"sevirity", []string{"severity", "service"}, "severity"},
 		{"xyz", []string{"service"}, ""},      // too far
 		{"订单", []string{"订单服务", "order"}, ""}, // two runes apart is too far for a two-rune word
 	} {

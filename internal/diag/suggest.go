@@ -22,9 +22,13 @@ func Suggest(s string, candidates []string) string {
 	return ""
 }
 
-// distance is the Levenshtein edit distance over runes.
+// distance is the optimal string alignment distance over runes: the
+// Levenshtein distance where swapping two neighbours ("titel" for "title",
+// the commonest typo) costs one edit, not two.
 func distance(a, b string) int {
 	ra, rb := []rune(a), []rune(b)
+	// Three rows: the one before the previous is needed for swaps.
+	prev2 := make([]int, len(rb)+1)
 	prev := make([]int, len(rb)+1)
 	cur := make([]int, len(rb)+1)
 	for j := range prev {
@@ -38,8 +42,11 @@ func distance(a, b string) int {
 				cost = 0
 			}
 			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			if i > 1 && j > 1 && ra[i-1] == rb[j-2] && ra[i-2] == rb[j-1] {
+				cur[j] = min(cur[j], prev2[j-2]+1)
+			}
 		}
-		prev, cur = cur, prev
+		prev2, prev, cur = prev, cur, prev2
 	}
 	return prev[len(rb)]
 }
