@@ -3,10 +3,11 @@ package lint
 import (
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
-	"path/filepath"
 	"sort"
 
+	"github.com/opsqa/opsqa/internal/atomicfile"
 	"github.com/opsqa/opsqa/internal/diag"
 )
 
@@ -89,23 +90,12 @@ func ReadBaseline(path string) (*Baseline, error) {
 
 // WriteBaseline writes b to path atomically.
 func WriteBaseline(path string, b *Baseline) error {
-	data, err := json.MarshalIndent(b, "", "  ")
+	err := atomicfile.Write(path, func(w io.Writer) error {
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		return enc.Encode(b)
+	})
 	if err != nil {
-		return fmt.Errorf("encode baseline: %w", err)
-	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".baseline-*.tmp")
-	if err != nil {
-		return fmt.Errorf("write baseline: %w", err)
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(append(data, '\n')); err != nil {
-		tmp.Close()
-		return fmt.Errorf("write baseline: %w", err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("write baseline: %w", err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
 		return fmt.Errorf("write baseline: %w", err)
 	}
 	return nil

@@ -10,9 +10,10 @@ import (
 	"io"
 	"io/fs"
 	"os"
-	"path/filepath"
 	"slices"
 	"time"
+
+	"github.com/opsqa/opsqa/internal/atomicfile"
 )
 
 // DefaultHistoryPath is where builds record the scores, relative to the
@@ -105,38 +106,16 @@ func AppendHistory(path string, e HistoryEntry) error {
 	return nil
 }
 
-func writeHistory(path string, h []HistoryEntry) (err error) {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	for _, e := range h {
-		if err := enc.Encode(e); err != nil {
-			return err
+func writeHistory(path string, h []HistoryEntry) error {
+	return atomicfile.Write(path, func(w io.Writer) error {
+		enc := json.NewEncoder(w)
+		for _, e := range h {
+			if err := enc.Encode(e); err != nil {
+				return err
+			}
 		}
-	}
-	dir := filepath.Dir(path)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return err
-	}
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*.tmp")
-	if err != nil {
-		return err
-	}
-	defer func() {
-		if err != nil {
-			tmp.Close()
-			os.Remove(tmp.Name())
-		}
-	}()
-	if _, err := tmp.Write(buf.Bytes()); err != nil {
-		return err
-	}
-	if err := tmp.Sync(); err != nil {
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
+		return nil
+	})
 }
 
 // TrendPoint is one day of a card's history.

@@ -8,12 +8,13 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"runtime"
 	"sync"
 	"time"
 
 	jsonv2 "github.com/go-json-experiment/json"
+
+	"github.com/opsqa/opsqa/internal/atomicfile"
 )
 
 // A snapshot file is JSON Lines: the first line is the header (everything
@@ -175,40 +176,9 @@ func readLine(br *bufio.Reader) ([]byte, error) {
 // WriteSnapshot writes s to path atomically: it writes a temporary file in
 // the same folder, syncs it and renames it over path, so a reader or an
 // interrupted writer never sees a partial snapshot.
-func WriteSnapshot(path string, s *Snapshot) (err error) {
+func WriteSnapshot(path string, s *Snapshot) error {
 	s.SchemaVersion = SchemaVersion
-	dir := filepath.Dir(path)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return fmt.Errorf("write snapshot: %w", err)
-	}
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*.tmp")
-	if err != nil {
-		return fmt.Errorf("write snapshot: %w", err)
-	}
-	defer func() {
-		if err != nil {
-			tmp.Close()
-			os.Remove(tmp.Name())
-		}
-	}()
-	w := bufio.NewWriterSize(tmp, 1<<20)
-	if err := encodeSnapshot(w, s); err != nil {
-		return fmt.Errorf("write snapshot: %w", err)
-	}
-	if err := w.Flush(); err != nil {
-		return fmt.Errorf("write snapshot: %w", err)
-	}
-	// CreateTemp makes the file private; a snapshot is shared data.
-	if err := tmp.Chmod(0o644); err != nil {
-		return fmt.Errorf("write snapshot: %w", err)
-	}
-	if err := tmp.Sync(); err != nil {
-		return fmt.Errorf("write snapshot: %w", err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("write snapshot: %w", err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
+	if err := atomicfile.Write(path, func(w io.Writer) error { return encodeSnapshot(w, s) }); err != nil {
 		return fmt.Errorf("write snapshot: %w", err)
 	}
 	return nil
