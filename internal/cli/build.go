@@ -230,7 +230,7 @@ func loadSiteInputs(env *Env, f siteInputFlags) (*siteInputs, error) {
 	}
 
 	o := sitegen.Options{RepoDir: root, Config: cfg, AsOf: asOf, Lint: sum, Postmortems: map[int]string{}}
-	pms, warnings := loadPostmortems(root, cfg)
+	pms, warnings := postmortems(lr.Repo.OfKind("postmortem"))
 	out.warnings = append(out.warnings, warnings...)
 	for _, pm := range pms {
 		if _, ok := o.Postmortems[pm.Incident]; !ok {

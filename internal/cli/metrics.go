@@ -6,7 +6,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 	"time"
 
@@ -15,6 +14,7 @@ import (
 	"github.com/opsqa/opsqa/internal/config"
 	"github.com/opsqa/opsqa/internal/document"
 	"github.com/opsqa/opsqa/internal/kpi"
+	"github.com/opsqa/opsqa/internal/lint"
 	"github.com/opsqa/opsqa/internal/report"
 	"github.com/opsqa/opsqa/internal/ticket"
 )
@@ -122,7 +122,11 @@ func metricsRun(opts *metricsOptions) error {
 	if err != nil {
 		return err
 	}
-	pms, warnings := loadPostmortems(root, cfg)
+	repo, err := lint.Load(root)
+	if err != nil {
+		return err
+	}
+	pms, warnings := postmortems(repo.OfKind("postmortem"))
 	for _, w := range warnings {
 		fmt.Fprintf(env.ErrOut, "opsqa: %s\n", w)
 	}
@@ -221,53 +225,26 @@ type postmortemFront struct {
 	Milestones map[string]string `yaml:"milestones"`
 }
 
-// loadPostmortems reads the milestones of every postmortem in the
-// collections of kind postmortem. A document it cannot read is skipped
-// with a warning: lint reports it in full, and the KPIs still come out
-// from the issues.
-func loadPostmortems(root string, cfg *config.Config) ([]kpi.Postmortem, []string) {
+// postmortems reads the milestones of the postmortem documents. A
+// document whose front matter cannot be read is left out with a warning:
+// lint reports it in full, and the KPIs still come out from the issues.
+func postmortems(docs []*document.Document) ([]kpi.Postmortem, []string) {
 	var out []kpi.Postmortem
 	var warnings []string
-	for _, col := range cfg.Collections {
-		if col.Kind != "postmortem" {
-			continue
-		}
-		dir := filepath.Join(root, filepath.FromSlash(col.Path))
-		entries, err := os.ReadDir(dir)
+	for _, d := range docs {
+		pm, err := readPostmortem(d)
 		if err != nil {
-			if !errors.Is(err, fs.ErrNotExist) {
-				warnings = append(warnings, fmt.Sprintf("read postmortems: %v", err))
-			}
+			warnings = append(warnings, fmt.Sprintf("postmortem %s left out of the KPIs: %v", d.Path, err))
 			continue
 		}
-		for _, e := range entries {
-			if e.IsDir() || !strings.HasSuffix(e.Name(), ".md") {
-				continue
-			}
-			rel := col.Path + "/" + e.Name()
-			pm, err := readPostmortem(filepath.Join(dir, e.Name()), rel)
-			if err != nil {
-				warnings = append(warnings, fmt.Sprintf("postmortem %s left out of the KPIs: %v", rel, err))
-				continue
-			}
-			out = append(out, pm)
-		}
+		out = append(out, pm)
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Path < out[j].Path })
 	return out, warnings
 }
 
-func readPostmortem(file, rel string) (kpi.Postmortem, error) {
-	src, err := os.ReadFile(file)
-	if err != nil {
-		return kpi.Postmortem{}, err
-	}
-	doc, diags := document.Parse(rel, src)
-	if doc == nil || doc.FrontMatter == nil {
-		if len(diags) > 0 {
-			return kpi.Postmortem{}, errors.New(diags[0].Message)
-		}
-		return kpi.Postmortem{}, errors.New("no front matter")
+func readPostmortem(doc *document.Document) (kpi.Postmortem, error) {
+	if doc.FrontMatter == nil {
+		return kpi.Postmortem{}, errors.New("its front matter cannot be read")
 	}
 	var fm postmortemFront
 	if err := doc.Decode(&fm); err != nil {
@@ -276,7 +253,7 @@ func readPostmortem(file, rel string) (kpi.Postmortem, error) {
 	if fm.Incident <= 0 {
 		return kpi.Postmortem{}, errors.New("no incident number")
 	}
-	pm := kpi.Postmortem{Incident: fm.Incident, Path: rel, Title: fm.Title, Service: fm.Service, Severity: fm.Severity}
+	pm := kpi.Postmortem{Incident: fm.Incident, Path: doc.Path, Title: fm.Title, Service: fm.Service, Severity: fm.Severity}
 	for name, dst := range map[string]**time.Time{
 		"started": &pm.Started, "detected": &pm.Detected, "acknowledged": &pm.Acknowledged,
 		"mitigated": &pm.Mitigated, "resolved": &pm.Resolved,
