@@ -71,19 +71,31 @@ type Document struct {
 // whenever the body could be located, so later rules still run where they
 // can.
 func Parse(path string, src []byte) (*Document, []diag.Diagnostic) {
-	d := &Document{Path: path}
-	file := diag.Position{File: path}
+	d, ds := read(path, src)
+	if d == nil {
+		return nil, ds
+	}
+	if len(bytes.TrimSpace(d.Source)) == 0 {
+		return d, []diag.Diagnostic{{Pos: diag.Position{File: path}, Severity: diag.Error, Rule: RuleFrontMatter,
+			Message: "empty document: it has no front matter",
+			Fix:     "start the file with a --- front matter block (opsqa new KIND ID writes one)"}}
+	}
+	return d, d.splitFrontMatter()
+}
+
+// read checks what every file must be (a sane size, text, UTF-8) and
+// indexes its lines. A nil Document means the file is no text at all.
+func read(path string, src []byte) (*Document, []diag.Diagnostic) {
 	if len(src) > MaxSize {
-		return nil, []diag.Diagnostic{{Pos: file, Severity: diag.Error, Rule: RuleEncoding,
+		return nil, []diag.Diagnostic{{Pos: diag.Position{File: path}, Severity: diag.Error, Rule: RuleEncoding,
 			Message: fmt.Sprintf("file is %d bytes, larger than the %d-byte limit for a document", len(src), MaxSize),
 			Fix:     "split the document, or move data out of it"}}
 	}
 	src = bytes.TrimPrefix(src, []byte("\xef\xbb\xbf"))
-	d.Source = src
-	d.lines = lineStarts(src)
+	d := &Document{Path: path, Source: src, lines: lineStarts(src)}
 	if i := bytes.IndexByte(src, 0); i >= 0 {
 		return nil, []diag.Diagnostic{{Pos: d.Pos(i), Severity: diag.Error, Rule: RuleEncoding,
-			Message: "file contains a NUL byte: it is binary, not Markdown",
+			Message: "file contains a NUL byte: it is binary, not text",
 			Fix:     "remove the file or give it another extension"}}
 	}
 	if !utf8.Valid(src) {
@@ -91,12 +103,21 @@ func Parse(path string, src []byte) (*Document, []diag.Diagnostic) {
 			Message: "invalid UTF-8",
 			Fix:     "save the file as UTF-8"}}
 	}
-	if len(bytes.TrimSpace(src)) == 0 {
-		return d, []diag.Diagnostic{{Pos: file, Severity: diag.Error, Rule: RuleFrontMatter,
-			Message: "empty document: it has no front matter",
-			Fix:     "start the file with a --- front matter block (opsqa new KIND ID writes one)"}}
+	return d, nil
+}
+
+// setFrontMatter keeps root as the front matter when it is a mapping; what
+// names the YAML in the message and rule says who reports otherwise.
+func (d *Document) setFrontMatter(root *yaml.Node, what, rule string) []diag.Diagnostic {
+	if root.Kind != yaml.MappingNode {
+		return []diag.Diagnostic{{Pos: d.NodePos(root), Severity: diag.Error, Rule: rule,
+			Message: fmt.Sprintf("%s must be a mapping of keys to values, not a %s", what, nodeKindName(root)),
+			Fix:     "write key: value lines"}}
 	}
-	return d, d.splitFrontMatter()
+	d.FrontMatter = root
+	meta, ds := d.toJSON(root)
+	d.Meta, _ = meta.(map[string]any)
+	return ds
 }
 
 // splitFrontMatter uses adrg/frontmatter for the split, with yaml.v3 nodes
@@ -139,16 +160,7 @@ func (d *Document) splitFrontMatter() []diag.Diagnostic {
 		return []diag.Diagnostic{{Pos: d.Pos(open), Severity: diag.Error, Rule: RuleFrontMatter,
 			Message: "front matter is empty", Fix: "add id, title, owner, status and last_reviewed"}}
 	}
-	root := node.Content[0]
-	if root.Kind != yaml.MappingNode {
-		return []diag.Diagnostic{{Pos: d.NodePos(root), Severity: diag.Error, Rule: RuleFrontMatter,
-			Message: fmt.Sprintf("front matter must be a mapping of keys to values, not a %s", nodeKindName(root)),
-			Fix:     "write front matter as key: value lines"}}
-	}
-	d.FrontMatter = root
-	meta, ds := d.toJSON(root)
-	d.Meta, _ = meta.(map[string]any)
-	return ds
+	return d.setFrontMatter(node.Content[0], "front matter", RuleFrontMatter)
 }
 
 // openingDelimiter returns the offset of the opening --- line and of the
@@ -360,18 +372,11 @@ func nodeKindName(n *yaml.Node) string {
 // document made only of front matter, so the same positions and schema
 // checks apply.
 func ParseYAML(path string, src []byte) (*Document, []diag.Diagnostic) {
-	d := &Document{Path: path, fmLine: 1}
-	if len(src) > MaxSize {
-		return nil, []diag.Diagnostic{{Pos: diag.Position{File: path}, Severity: diag.Error, Rule: RuleEncoding,
-			Message: fmt.Sprintf("file is %d bytes, larger than the %d-byte limit", len(src), MaxSize)}}
+	d, ds := read(path, src)
+	if d == nil {
+		return nil, ds
 	}
-	d.Source = bytes.TrimPrefix(src, []byte("\xef\xbb\xbf"))
-	d.lines = lineStarts(d.Source)
-	if !utf8.Valid(d.Source) {
-		return nil, []diag.Diagnostic{{Pos: d.Pos(firstInvalidUTF8(d.Source)), Severity: diag.Error, Rule: RuleEncoding,
-			Message: "invalid UTF-8", Fix: "save the file as UTF-8"}}
-	}
-	d.BodyOffset = len(d.Source)
+	d.fmLine, d.BodyOffset = 1, len(d.Source)
 	var node yaml.Node
 	if err := yaml.Unmarshal(d.Source, &node); err != nil {
 		return d, []diag.Diagnostic{d.yamlSyntax(err, d.Source)}
@@ -379,13 +384,5 @@ func ParseYAML(path string, src []byte) (*Document, []diag.Diagnostic) {
 	if len(node.Content) == 0 {
 		return d, nil
 	}
-	root := node.Content[0]
-	if root.Kind != yaml.MappingNode {
-		return d, []diag.Diagnostic{{Pos: d.NodePos(root), Severity: diag.Error, Rule: RuleYAML,
-			Message: fmt.Sprintf("the file must be a mapping of keys to values, not a %s", nodeKindName(root))}}
-	}
-	d.FrontMatter = root
-	meta, ds := d.toJSON(root)
-	d.Meta, _ = meta.(map[string]any)
-	return d, ds
+	return d, d.setFrontMatter(node.Content[0], "the file", RuleYAML)
 }
