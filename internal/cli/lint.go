@@ -165,14 +165,7 @@ func lintRun(opts *lintOptions) error {
 // never looked at.
 func checkPathsLinted(repo *lint.Repository, paths []string) error {
 	for _, p := range paths {
-		found := false
-		for _, f := range repo.Files {
-			if f == p || strings.HasPrefix(f, strings.TrimSuffix(p, "/")+"/") || p == "." {
-				found = true
-				break
-			}
-		}
-		if !found {
+		if !repo.Holds(p) {
 			var folders []string
 			for _, c := range repo.Config.Collections {
 				folders = append(folders, c.Path)

@@ -333,6 +333,17 @@ func unreadable(rel string, err error) diag.Diagnostic {
 		Message: fmt.Sprintf("cannot read: %v", err), Fix: "check the file's permissions and, for a link, its target"}
 }
 
+// Holds reports whether the slash-separated path is, or is a folder of,
+// a file the repository looked at.
+func (r *Repository) Holds(p string) bool {
+	for _, f := range r.Files {
+		if inPaths(f, []string{p}) {
+			return true
+		}
+	}
+	return false
+}
+
 // Doc returns the single document with id, or nil when there is none or
 // more than one.
 func (r *Repository) Doc(id string) *document.Document {
