@@ -166,7 +166,11 @@ func TestSyncFull(t *testing.T) {
 	a, _ := json.Marshal(snap)
 	b, _ := json.Marshal(back)
 	if !bytes.Equal(a, b) {
-		t.Errorf("snapshot changed through a write and read")
+		i := 0
+		for i < min(len(a), len(b)) && a[i] == b[i] {
+			i++
+		}
+		t.Errorf("snapshot changed through a write and read, from byte %d:\n%s\n%s", i, a[max(0, i-200):min(len(a), i+100)], b[max(0, i-200):min(len(b), i+100)])
 	}
 }
 

@@ -266,7 +266,7 @@ func TestSatisfaction(t *testing.T) {
 }
 
 func TestPostmortemMilestones(t *testing.T) {
-	tickets := fixture()
+	tickets := append(fixture(), tk(12, ticket.Feedback, "", day(5, 9, 0), ""))
 	o := options()
 	tm := func(d, h, mi int) *time.Time { x := day(d, h, mi); return &x }
 	o.Postmortems = []Postmortem{
@@ -274,6 +274,11 @@ func TestPostmortemMilestones(t *testing.T) {
 		{Incident: 1, Path: "content/postmortems/a.md", Started: tm(10, 9, 50), Acknowledged: tm(10, 10, 3), Resolved: tm(10, 11, 0)},
 		// D is open on GitHub; the postmortem says resolved.
 		{Incident: 4, Path: "content/postmortems/d.md", Resolved: tm(20, 12, 0)},
+		// B's number, but impact "started" after B was resolved: the
+		// wrong issue, so left out.
+		{Incident: 2, Path: "content/postmortems/b.md", Started: tm(11, 13, 0)},
+		// A feedback ticket's number: left out.
+		{Incident: 12, Path: "content/postmortems/f.md", Started: tm(5, 8, 0)},
 		// No issue at all.
 		{Incident: 99, Path: "content/postmortems/z.md", Service: "dns", Severity: "sev2",
 			Started: tm(28, 9, 30), Detected: tm(28, 9, 33), Acknowledged: tm(28, 9, 35), Resolved: tm(28, 9, 58)},
@@ -303,6 +308,15 @@ func TestPostmortemMilestones(t *testing.T) {
 	}
 	if !reflect.DeepEqual(use.Matched, []int{1, 4}) || !reflect.DeepEqual(use.WithoutTicket, []int{99}) {
 		t.Errorf("use = %+v", use)
+	}
+	wantRejected := []RejectedPostmortem{{2, "content/postmortems/b.md",
+		"started (2026-05-11T13:00:00Z, from the postmortem) would come after resolved (2026-05-11T12:30:00Z, from the close_event): is the incident number right?"},
+		{12, "content/postmortems/f.md", "issue #12 is a feedback ticket, not an incident or problem: is the incident number right?"}}
+	if !reflect.DeepEqual(use.Rejected, wantRejected) {
+		t.Errorf("rejected = %+v\nwant %+v", use.Rejected, wantRejected)
+	}
+	if b := byNum[2]; b.Started.Source == ticket.SourcePostmortem {
+		t.Errorf("B took the rejected postmortem's start: %+v", b.Started)
 	}
 	m := Compute(tickets, o)
 	// A is now 36 min (2160 s) and Z 28 min (1680 s): 600, 1680, 1800→2160, 2400, 9000.

@@ -208,8 +208,19 @@ type PostmortemUse struct {
 	Matched []int `json:"matched"`
 	// WithoutTicket are incident numbers known only from a postmortem.
 	WithoutTicket []int `json:"without_ticket"`
+	// Rejected are postmortems left out because they contradict the
+	// ticket they name.
+	Rejected []RejectedPostmortem `json:"rejected"`
 	// Rule states which source wins per milestone.
 	Rule string `json:"rule"`
+}
+
+// A RejectedPostmortem is a postmortem whose milestones were not used,
+// and why.
+type RejectedPostmortem struct {
+	Incident int    `json:"incident"`
+	Path     string `json:"path"`
+	Reason   string `json:"reason"`
 }
 
 // Plan targets, as named in Missed.

@@ -1,6 +1,7 @@
 package kpi
 
 import (
+	"fmt"
 	"time"
 
 	"github.com/opsqa/opsqa/internal/ticket"
@@ -36,7 +37,7 @@ const PostmortemRule = "started and mitigated: the postmortem wins, because they
 // under PostmortemRule. Postmortem times after asOf are ignored, as events
 // are.
 func applyPostmortems(tls []ticket.Timeline, pms []Postmortem, asOf time.Time) ([]ticket.Timeline, PostmortemUse) {
-	use := PostmortemUse{Matched: []int{}, WithoutTicket: []int{}, Rule: PostmortemRule}
+	use := PostmortemUse{Matched: []int{}, WithoutTicket: []int{}, Rejected: []RejectedPostmortem{}, Rule: PostmortemRule}
 	if len(pms) == 0 {
 		return tls, use
 	}
@@ -83,7 +84,15 @@ func applyPostmortems(tls []ticket.Timeline, pms []Postmortem, asOf time.Time) (
 			use.WithoutTicket = append(use.WithoutTicket, pm.Incident)
 			continue
 		}
-		tl := &tls[i]
+		if c := tls[i].Class; c != ticket.Incident && c != ticket.Problem {
+			use.Rejected = append(use.Rejected, RejectedPostmortem{pm.Incident, pm.Path,
+				fmt.Sprintf("issue #%d is a %s ticket, not an incident or problem: is the incident number right?", pm.Incident, c)})
+			continue
+		}
+		// The merge is built apart and kept only if its milestones are in
+		// order: a postmortem naming the wrong issue would otherwise give
+		// a negative time to recover, and skew every mean it enters.
+		tl := tls[i]
 		if s := mark(pm.Started); s != nil {
 			tl.Started = *s
 		}
@@ -98,13 +107,35 @@ func applyPostmortems(tls []ticket.Timeline, pms []Postmortem, asOf time.Time) (
 				tl.Resolved, tl.Outcome = r, ticket.OutcomeResolved
 			}
 		}
+		if reason := disorder(&tl); reason != "" {
+			use.Rejected = append(use.Rejected, RejectedPostmortem{pm.Incident, pm.Path, reason})
+			continue
+		}
 		if tl.Severity == "" {
 			tl.Severity = pm.Severity
 		}
 		if tl.Service == "" {
 			tl.Service = pm.Service
 		}
+		tls[i] = tl
 		use.Matched = append(use.Matched, pm.Incident)
 	}
 	return tls, use
+}
+
+// disorder says which milestones of a merged timeline are out of order,
+// or "" when none are: impact must start before it is mitigated or
+// resolved.
+func disorder(tl *ticket.Timeline) string {
+	started := tl.Started
+	for _, m := range []struct {
+		name string
+		at   *ticket.Milestone
+	}{{"mitigated", tl.Mitigated}, {"resolved", tl.Resolved}} {
+		if m.at != nil && m.at.At.Before(started.At) {
+			return fmt.Sprintf("started (%s, from the %s) would come after %s (%s, from the %s): is the incident number right?",
+				started.At.UTC().Format(time.RFC3339), started.Source, m.name, m.at.At.UTC().Format(time.RFC3339), m.at.Source)
+		}
+	}
+	return ""
 }

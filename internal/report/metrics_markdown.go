@@ -66,6 +66,14 @@ func MetricsMarkdown(w io.Writer, m *kpi.Metrics) error {
 		p.printf("\n")
 	}
 
+	if rej := m.Postmortems.Rejected; len(rej) > 0 {
+		p.printf("### Postmortems not used (%d)\n\n| Incident | Postmortem | Why |\n|---|---|---|\n", len(rej))
+		for _, r := range rej {
+			p.printf("| #%d | %s | %s |\n", r.Incident, MarkdownCell(r.Path), mdText(r.Reason))
+		}
+		p.printf("\n")
+	}
+
 	for _, b := range breakdowns(m) {
 		p.printf("<details><summary>%s</summary>\n\n", b.title)
 		p.printf("| | MTTR | n | | 24 h | met/eligible | First response median | No response | Opened | Resolved |\n|---|---|---|---|---|---|---|---|---|---|\n")

@@ -9,10 +9,12 @@ import (
 	"io"
 	"os"
 	"runtime"
+	"slices"
 	"sync"
 	"time"
+	"unicode/utf8"
 
-	jsonv2 "github.com/go-json-experiment/json"
+	gojson "github.com/goccy/go-json"
 
 	"github.com/opsqa/opsqa/internal/atomicfile"
 )
@@ -35,9 +37,6 @@ type header struct {
 	Tickets int `json:"tickets"`
 }
 
-// batchLines is how many ticket lines one decoding job takes.
-const batchLines = 256
-
 // ReadSnapshot reads a snapshot file written by WriteSnapshot.
 func ReadSnapshot(path string) (*Snapshot, error) {
 	f, err := os.Open(path)
@@ -46,14 +45,48 @@ func ReadSnapshot(path string) (*Snapshot, error) {
 	}
 	defer f.Close()
 	s, err := decodeSnapshot(f)
-	if err != nil {
+	var le *lineError
+	switch {
+	case errors.As(err, &le):
+		return nil, fmt.Errorf("read snapshot: %s:%w", path, err)
+	case err != nil:
 		return nil, fmt.Errorf("read snapshot %s: %w", path, err)
 	}
 	return s, nil
 }
 
+// A lineError is a line of the snapshot that cannot be read. Its message
+// starts with "line:col: ", to follow the file name.
+type lineError struct {
+	line, col int
+	err       error
+}
+
+func (e *lineError) Error() string { return fmt.Sprintf("%d:%d: %v", e.line, e.col, e.err) }
+func (e *lineError) Unwrap() error { return e.err }
+
+// errorAt places a decoding error of text, line number line of the file,
+// at the last character the decoder read (the offending one for a syntax
+// error, the end of the value for a wrong type), counted in characters.
+func errorAt(line int, text []byte, err error) *lineError {
+	offset := int64(0) // bytes read, the last of them the one at fault
+	var syntax *gojson.SyntaxError
+	var typ *gojson.UnmarshalTypeError
+	switch {
+	case errors.As(err, &syntax):
+		offset = syntax.Offset
+	case errors.As(err, &typ):
+		offset = typ.Offset
+	}
+	col := 1
+	if offset > 0 {
+		col = utf8.RuneCount(text[:min(int(offset)-1, len(text))]) + 1
+	}
+	return &lineError{line, col, err}
+}
+
 func decodeSnapshot(r io.Reader) (*Snapshot, error) {
-	br := bufio.NewReaderSize(r, 1<<20)
+	br := bufio.NewReaderSize(r, 64<<10)
 	first, err := readLine(br)
 	if err != nil {
 		if errors.Is(err, io.EOF) {
@@ -63,13 +96,13 @@ func decodeSnapshot(r io.Reader) (*Snapshot, error) {
 	}
 	var h header
 	if err := json.Unmarshal(first, &h); err != nil {
-		return nil, fmt.Errorf("line 1: not a snapshot header: %w", err)
+		return nil, &lineError{1, 1, fmt.Errorf("not a snapshot header: %w", err)}
 	}
 	if h.SchemaVersion != SchemaVersion {
-		return nil, fmt.Errorf("line 1: schema_version %d, this opsqa reads %d", h.SchemaVersion, SchemaVersion)
+		return nil, &lineError{1, 1, fmt.Errorf("schema_version %d, this opsqa reads %d", h.SchemaVersion, SchemaVersion)}
 	}
 	s := Snapshot{SchemaVersion: h.SchemaVersion, Repository: h.Repository, SyncedAt: h.SyncedAt, Cursor: h.Cursor}
-	tickets, err := decodeTickets(br)
+	tickets, err := decodeTickets(br, 2, chunkSize)
 	if err != nil {
 		return nil, err
 	}
@@ -80,35 +113,51 @@ func decodeSnapshot(r io.Reader) (*Snapshot, error) {
 	return &s, nil
 }
 
-// decodeTickets reads ticket lines in batches and decodes the batches on
-// every CPU, keeping the file's order.
-func decodeTickets(br *bufio.Reader) ([]Ticket, error) {
+// chunkSize is about how many bytes of ticket lines one decoding job
+// takes: big enough that handing out jobs costs nothing, small enough
+// that both CPUs stay busy to the end.
+const chunkSize = 1 << 20
+
+// decodeTickets reads the ticket lines in chunks cut at line ends and
+// decodes the chunks on every CPU, keeping the file's order. firstLine is
+// the file's line number of the first ticket line, for error messages.
+func decodeTickets(r io.Reader, firstLine, size int) ([]Ticket, error) {
 	type job struct {
 		index, firstLine int
-		lines            [][]byte
+		data             []byte
 	}
 	type result struct {
 		tickets []Ticket
 		err     error
 	}
 	jobs := make(chan job)
+	// Chunks go back to the reader once decoded: decoding copies every
+	// string out, so two buffers per CPU serve the whole file.
+	free := make(chan []byte, 2*runtime.GOMAXPROCS(0)+1)
 	var mu sync.Mutex
 	var results []result
 	var wg sync.WaitGroup
 	for range runtime.GOMAXPROCS(0) {
 		wg.Go(func() {
+			d := newLineDecoder()
 			for j := range jobs {
-				r := result{tickets: make([]Ticket, len(j.lines))}
-				for i, line := range j.lines {
-					// The decoder appends a timeline's events to the slice it
-					// finds, so room for the typical eight spares growing
-					// each timeline from one element, doubling: that was a
-					// third of everything a 100,000-ticket read allocated.
-					r.tickets[i].Events = make([]Event, 0, 8)
-					if err := jsonv2.Unmarshal(line, &r.tickets[i]); err != nil {
-						r.err = fmt.Errorf("line %d: %w", j.firstLine+i, err)
+				r := result{tickets: make([]Ticket, 0, bytes.Count(j.data, newline))}
+				line := j.firstLine
+				for rest := j.data; len(rest) > 0; line++ {
+					var b []byte
+					b, rest, _ = bytes.Cut(rest, newline)
+					if len(bytes.TrimSpace(b)) == 0 {
+						continue
+					}
+					r.tickets = append(r.tickets, Ticket{})
+					if err := d.decode(b, &r.tickets[len(r.tickets)-1]); err != nil {
+						r.err = errorAt(line, b, err)
 						break
 					}
+				}
+				select {
+				case free <- j.data[:0]:
+				default:
 				}
 				mu.Lock()
 				for len(results) <= j.index {
@@ -119,35 +168,13 @@ func decodeTickets(br *bufio.Reader) ([]Ticket, error) {
 			}
 		})
 	}
-	var readErr error
-	line, index := 2, 0
-	for readErr == nil {
-		batch := job{index: index, firstLine: line}
-		for len(batch.lines) < batchLines {
-			b, err := readLine(br)
-			if err != nil {
-				if !errors.Is(err, io.EOF) {
-					readErr = err
-				} else {
-					readErr = io.EOF
-				}
-				break
-			}
-			if len(bytes.TrimSpace(b)) == 0 {
-				line++
-				continue
-			}
-			batch.lines = append(batch.lines, b)
-			line++
-		}
-		if len(batch.lines) > 0 {
-			jobs <- batch
-			index++
-		}
-	}
+	readErr := readChunks(r, size, free, func(index int, data []byte) {
+		jobs <- job{index: index, firstLine: firstLine, data: data}
+		firstLine += bytes.Count(data, newline)
+	})
 	close(jobs)
 	wg.Wait()
-	if !errors.Is(readErr, io.EOF) {
+	if readErr != nil {
 		return nil, readErr
 	}
 	n := 0
@@ -164,7 +191,51 @@ func decodeTickets(br *bufio.Reader) ([]Ticket, error) {
 	return tickets, nil
 }
 
-// readLine returns the next line without its newline, as a fresh slice.
+var newline = []byte{'\n'}
+
+// readChunks reads r to its end and hands it to emit in chunks of whole
+// lines, numbered from 0: each read of size bytes is cut after its last
+// line end, and a line longer than that grows the chunk. Only the last
+// chunk may lack a final newline. Buffers come from free when it has one.
+func readChunks(r io.Reader, size int, free chan []byte, emit func(index int, data []byte)) error {
+	var carry []byte
+	for index := 0; ; index++ {
+		var buf []byte
+		select {
+		case buf = <-free:
+		default:
+		}
+		buf = append(buf[:0], carry...)
+		// Read until the buffer holds a line end past size bytes, or the
+		// file ends; a line longer than size grows the buffer.
+		cut := -1
+		var err error
+		for cut < 0 && err == nil {
+			buf = slices.Grow(buf, size)
+			var n int
+			n, err = io.ReadFull(r, buf[len(buf):len(buf)+size])
+			from := len(buf)
+			buf = buf[:from+n]
+			if i := bytes.LastIndexByte(buf[from:], '\n'); i >= 0 {
+				cut = from + i + 1
+			}
+		}
+		if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, io.ErrUnexpectedEOF) {
+			return err
+		}
+		if err != nil {
+			// The end of the file: everything left is the last chunk.
+			if len(buf) > 0 {
+				emit(index, buf)
+			}
+			return nil
+		}
+		carry = append(carry[:0], buf[cut:]...)
+		emit(index, buf[:cut])
+	}
+}
+
+// readLine returns the next line without its newline.
 func readLine(br *bufio.Reader) ([]byte, error) {
 	b, err := br.ReadBytes('\n')
 	if len(b) > 0 && (err == nil || errors.Is(err, io.EOF)) {

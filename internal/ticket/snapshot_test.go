@@ -1,6 +1,7 @@
 package ticket
 
 import (
+	"bytes"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -14,16 +15,22 @@ func sampleSnapshot(n int) *Snapshot {
 	s := &Snapshot{Repository: "example/ops", SyncedAt: at.Add(48 * time.Hour), Cursor: Cursor{Since: at, ListETag: `W/"abc"`}}
 	for i := range n {
 		closed := at.Add(time.Duration(i) * time.Hour)
+		// Every other timeline starts with a label, so that a decoder
+		// reusing its event buffer would leak the label into the next.
 		s.Tickets = append(s.Tickets, Ticket{
 			Number: i + 1, Title: "Orders API <5xx> \"quoted\" 订单", Class: Incident, Severity: "sev2", Service: "orders-api",
 			Author: Actor{Login: "li-na", Type: "User"}, Labels: []string{"incident", "sev2"}, Assignees: []string{},
 			State: Closed, StateReason: Completed, CreatedAt: at, UpdatedAt: closed, ClosedAt: &closed,
 			Fields: map[string]string{"impact_started": "2026-05-09T02:10:00Z", "impact": ""},
 			Events: []Event{
+				{Kind: Labeled, At: at, Actor: Actor{Login: "ops-bot", Type: "Bot"}, Label: "sev2"},
 				{Kind: Commented, At: at.Add(time.Minute), Actor: Actor{Login: "tom-becker", Type: "User"}, AuthorAssociation: "MEMBER"},
 				{Kind: ClosedEv, At: closed, Actor: Actor{Login: "tom-becker", Type: "User"}, StateReason: Completed},
 			},
 		})
+		if i%2 == 1 {
+			s.Tickets[i].Events = s.Tickets[i].Events[1:]
+		}
 	}
 	return s
 }
@@ -32,7 +39,7 @@ func sampleSnapshot(n int) *Snapshot {
 // several decoding batches, and checks nothing changes, order included.
 func TestSnapshotRoundTrip(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "snap.jsonl")
-	want := sampleSnapshot(3*batchLines + 7)
+	want := sampleSnapshot(3000)
 	if err := WriteSnapshot(path, want); err != nil {
 		t.Fatal(err)
 	}
@@ -67,11 +74,11 @@ func TestReadSnapshotErrors(t *testing.T) {
 	lines := strings.SplitAfter(string(good), "\n")
 	for name, tc := range map[string]struct{ data, want string }{
 		"empty":         {"", "empty file"},
-		"not a header":  {"[1,2,3]\n", "line 1: not a snapshot header"},
-		"other version": {`{"schema_version":9,"tickets":0}` + "\n", "schema_version 9, this opsqa reads 1"},
+		"not a header":  {"[1,2,3]\n", "s.jsonl:1:1: not a snapshot header"},
+		"other version": {`{"schema_version":9,"tickets":0}` + "\n", "s.jsonl:1:1: schema_version 9, this opsqa reads 1"},
 		"truncated":     {strings.Join(lines[:4], ""), "announces 5 tickets, the file holds 3"},
-		"bad ticket":    {lines[0] + lines[1] + `{"number":"three"}` + "\n" + strings.Join(lines[3:], ""), "line 3:"},
-		"cut mid-line":  {strings.Join(lines[:3], "") + lines[3][:40], "line 4:"},
+		"bad ticket":    {lines[0] + lines[1] + `{"number":"three"}` + "\n" + strings.Join(lines[3:], ""), "s.jsonl:3:17: json: cannot unmarshal string into Go struct field Ticket.number"},
+		"cut mid-line":  {strings.Join(lines[:3], "") + lines[3][:40], "s.jsonl:4:"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			p := filepath.Join(t.TempDir(), "s.jsonl")
@@ -96,5 +103,64 @@ func BenchmarkReadSnapshot(b *testing.B) {
 		if _, err := ReadSnapshot(path); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// TestReadChunks checks that chunks are cut at line ends only, lose and
+// repeat nothing, and grow to hold a line longer than the chunk size.
+func TestReadChunks(t *testing.T) {
+	var in strings.Builder
+	for i := range 200 {
+		in.WriteString(strings.Repeat("x", i*7%300))
+		in.WriteString("\n")
+	}
+	in.WriteString("last line without a newline")
+	for _, size := range []int{1, 16, 100, 4096, 1 << 20} {
+		var got []byte
+		free := make(chan []byte, 1)
+		err := readChunks(strings.NewReader(in.String()), size, free, func(index int, data []byte) {
+			if len(data) == 0 {
+				t.Errorf("size %d: chunk %d is empty", size, index)
+			}
+			if !bytes.HasSuffix(data, []byte("\n")) && !strings.HasSuffix(in.String(), string(data)) {
+				t.Errorf("size %d: chunk %d ends mid-line: %q", size, index, data[max(0, len(data)-10):])
+			}
+			got = append(got, data...)
+			select {
+			case free <- data[:0]: // reuse, as the decoder does
+			default:
+			}
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(got) != in.String() {
+			t.Errorf("size %d: the chunks do not add up to the input", size)
+		}
+	}
+}
+
+// TestDecodeTicketsSmallChunks decodes with chunks far smaller than a
+// line, and keeps the order and the line numbers of errors.
+func TestDecodeTicketsSmallChunks(t *testing.T) {
+	var buf bytes.Buffer
+	want := sampleSnapshot(50)
+	if err := encodeSnapshot(&buf, want); err != nil {
+		t.Fatal(err)
+	}
+	_, body, _ := strings.Cut(buf.String(), "\n")
+	body = strings.ReplaceAll(body, "\n", "\r\n\n") // CRLF and blank lines are skipped
+	got, err := decodeTickets(strings.NewReader(body), 2, 64)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got, want.Tickets) {
+		t.Fatalf("decoded tickets differ:\n got %+v\nwant %+v", got[0], want.Tickets[0])
+	}
+	lines := strings.Split(body, "\n")
+	lines[60] = `{"number":"sixty"}`
+	_, err = decodeTickets(strings.NewReader(strings.Join(lines, "\n")), 2, 64)
+	if err == nil || !strings.HasPrefix(err.Error(), "62:17:") {
+		t.Fatalf("got %v, want an error at line 62", err)
 	}
 }

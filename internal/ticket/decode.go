@@ -1,0 +1,96 @@
+package ticket
+
+import gojson "github.com/goccy/go-json"
+
+// A lineDecoder decodes ticket lines of a snapshot, keeping what a large
+// snapshot holds live as small as it can be: a snapshot of 100,000
+// tickets is about a quarter of a gigabyte in memory, and most of that is
+// timelines and short repeated strings. One lineDecoder serves one
+// goroutine.
+type lineDecoder struct {
+	// events is the buffer every line's timeline is decoded into; it grows
+	// to the longest timeline seen.
+	events []Event
+	// block is where timelines are copied to, exactly as long as they
+	// are, instead of each keeping a slice grown by doubling.
+	block []Event
+	// strings keeps one copy of each short string: a snapshot holds
+	// millions of logins, labels and event kinds but only a few hundred
+	// distinct ones, so the decoder's own copies die young.
+	strings map[string]string
+}
+
+// eventBlock is how many events one allocation of lineDecoder.block holds.
+const eventBlock = 4096
+
+func newLineDecoder() *lineDecoder {
+	return &lineDecoder{events: make([]Event, 0, 64), strings: make(map[string]string, 512)}
+}
+
+// decode decodes one ticket line into t.
+func (d *lineDecoder) decode(line []byte, t *Ticket) error {
+	// The decoder appends to the slice it finds, decoding into the old
+	// elements without zeroing them first: the buffer is kept zeroed.
+	t.Events = d.events[:0]
+	if err := gojson.Unmarshal(line, t); err != nil {
+		clear(d.events[:cap(d.events)])
+		return err
+	}
+	if t.Events != nil {
+		if cap(t.Events) > cap(d.events) {
+			d.events = t.Events
+		}
+		evs := t.Events
+		t.Events = d.keep(evs)
+		clear(evs)
+	}
+	d.intern(t)
+	return nil
+}
+
+// keep copies evs into the current block, starting a new one when it is
+// full, and returns the copy, capped so that appending to it cannot spill
+// into a neighbour's events.
+func (d *lineDecoder) keep(evs []Event) []Event {
+	if len(evs) > cap(d.block)-len(d.block) {
+		d.block = make([]Event, 0, max(eventBlock, len(evs)))
+	}
+	start := len(d.block)
+	d.block = append(d.block, evs...)
+	return d.block[start:len(d.block):len(d.block)]
+}
+
+func (d *lineDecoder) str(s *string) {
+	if v, ok := d.strings[*s]; ok {
+		*s = v
+		return
+	}
+	d.strings[*s] = *s
+}
+
+// intern replaces the repeating strings of t by their shared copies.
+func (d *lineDecoder) intern(t *Ticket) {
+	d.str(&t.Author.Login)
+	d.str(&t.Author.Type)
+	d.str((*string)(&t.Class))
+	d.str((*string)(&t.State))
+	d.str((*string)(&t.StateReason))
+	d.str(&t.Severity)
+	d.str(&t.Service)
+	for i := range t.Labels {
+		d.str(&t.Labels[i])
+	}
+	for i := range t.Assignees {
+		d.str(&t.Assignees[i])
+	}
+	for i := range t.Events {
+		e := &t.Events[i]
+		d.str((*string)(&e.Kind))
+		d.str(&e.Actor.Login)
+		d.str(&e.Actor.Type)
+		d.str(&e.Label)
+		d.str(&e.Assignee)
+		d.str((*string)(&e.StateReason))
+		d.str(&e.AuthorAssociation)
+	}
+}
