@@ -141,17 +141,18 @@ func (d *Document) splitFrontMatter() []diag.Diagnostic {
 		fmText = data
 		return nil
 	})
-	rest, err := frontmatter.Parse(bytes.NewReader(d.Source), nil, format)
+	in := d.Source[:closingBound(d.Source, fmStart-1)]
+	rest, err := frontmatter.Parse(bytes.NewReader(in), nil, format)
 	if err != nil {
 		return []diag.Diagnostic{{Pos: d.Pos(open), Severity: diag.Error, Rule: RuleFrontMatter,
 			Message: fmt.Sprintf("cannot read front matter: %v", err)}}
 	}
-	if len(rest) == len(d.Source) {
+	if len(rest) == len(in) {
 		return []diag.Diagnostic{{Pos: d.Pos(open), Severity: diag.Error, Rule: RuleFrontMatter,
 			Message: "front matter is not closed: no --- line ends it",
 			Fix:     "add a line with --- after the last front matter key"}}
 	}
-	d.BodyOffset = len(d.Source) - len(rest)
+	d.BodyOffset = len(in) - len(rest)
 	d.Body = d.Source[d.BodyOffset:]
 	if yamlErr != nil {
 		return []diag.Diagnostic{d.yamlSyntax(yamlErr, fmText)}
@@ -161,6 +162,33 @@ func (d *Document) splitFrontMatter() []diag.Diagnostic {
 			Message: "front matter is empty", Fix: "add id, title, owner, status and last_reviewed"}}
 	}
 	return d.setFrontMatter(node.Content[0], "front matter", RuleFrontMatter)
+}
+
+// closingBound returns where the first line that is exactly --- after
+// from ends, or len(src) when there is none. adrg/frontmatter copies all
+// it reads past the front matter into a buffer of its own, growing it by
+// doubling: given the source only up to that line, where it stops anyway
+// (it closes the block at the first line that is --- once trimmed, this
+// one or an earlier one), it copies nothing more.
+func closingBound(src []byte, from int) int {
+	for i := from; i < len(src); {
+		j := bytes.Index(src[i:], []byte("\n---"))
+		if j < 0 {
+			break
+		}
+		end := i + j + len("\n---")
+		rest := src[end:]
+		switch {
+		case len(rest) == 0:
+			return end
+		case rest[0] == '\n':
+			return end + 1
+		case len(rest) >= 2 && rest[0] == '\r' && rest[1] == '\n':
+			return end + 2
+		}
+		i = end
+	}
+	return len(src)
 }
 
 // openingDelimiter returns the offset of the opening --- line and of the

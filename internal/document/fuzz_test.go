@@ -6,6 +6,8 @@ import (
 	"testing"
 	"unicode/utf8"
 
+	"github.com/adrg/frontmatter"
+
 	"github.com/opsqa/opsqa/internal/diag"
 	"gopkg.in/yaml.v3"
 )
@@ -85,5 +87,45 @@ func FuzzParse(f *testing.F) {
 			}
 		}
 		walk(d.FrontMatter)
+	})
+}
+
+// FuzzClosingBound checks that handing adrg/frontmatter the source only up
+// to closingBound changes nothing: the same front matter, the same body.
+func FuzzClosingBound(f *testing.F) {
+	for _, s := range []string{
+		"---\nid: x\n---\nbody\n---\nmore",
+		"---\n---\n",
+		"---\nid: x\n--- \nbody\n---\n",
+		"---\r\nid: x\r\n---\r\nbody",
+		"---\nid: x\n---",
+		"---\nid: x\n----\n---x\n---\n",
+		"\n\n---\nid: x\n",
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, src []byte) {
+		open, fmStart := openingDelimiter(src)
+		if open < 0 {
+			return
+		}
+		split := func(in []byte) (fm, rest string, err error) {
+			format := frontmatter.NewFormat("---", "---", func(data []byte, _ any) error { fm = string(data); return nil })
+			r, err := frontmatter.Parse(bytes.NewReader(in), nil, format)
+			return fm, string(r), err
+		}
+		in := src[:closingBound(src, fmStart-1)]
+		fm1, rest1, err1 := split(src)
+		fm2, rest2, err2 := split(in)
+		body1, body2 := len(src)-len(rest1), len(in)-len(rest2)
+		if len(rest1) == len(src) {
+			body1 = -1 // not closed
+		}
+		if len(rest2) == len(in) {
+			body2 = -1
+		}
+		if fm1 != fm2 || body1 != body2 || (err1 == nil) != (err2 == nil) {
+			t.Fatalf("bounded split differs:\nfull    %q body at %d (%v)\nbounded %q body at %d (%v)", fm1, body1, err1, fm2, body2, err2)
+		}
 	})
 }

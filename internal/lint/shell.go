@@ -4,6 +4,7 @@ import (
 	"errors"
 	"regexp"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"mvdan.cc/sh/v3/syntax"
@@ -21,6 +22,23 @@ var shellVariants = map[string]syntax.LangVariant{
 	"bash":  syntax.LangBash,
 	"shell": syntax.LangBash,
 	"zsh":   syntax.LangZsh,
+}
+
+// shellParsers keep parsers for reuse, one pool per variant: a new parser
+// allocates buffers of a few kilobytes, more than most blocks hold.
+var shellParsers = map[syntax.LangVariant]*sync.Pool{}
+
+func init() {
+	for _, v := range shellVariants {
+		shellParsers[v] = &sync.Pool{New: func() any { return syntax.NewParser(syntax.Variant(v)) }}
+	}
+}
+
+func parseShell(v syntax.LangVariant, code string) error {
+	p := shellParsers[v].Get().(*syntax.Parser)
+	defer shellParsers[v].Put(p)
+	_, err := p.Parse(strings.NewReader(code), "")
+	return err
 }
 
 var shellSyntaxRule = Rule{
@@ -46,8 +64,7 @@ shell as text.`,
 			if !ok || !cb.Closed {
 				continue // an unclosed block is the code-fence rule's finding
 			}
-			code := shellSource(cb.Code)
-			_, err := syntax.NewParser(syntax.Variant(variant)).Parse(strings.NewReader(code), "")
+			err := parseShell(variant, shellSource(cb.Code))
 			if err == nil {
 				continue
 			}
@@ -119,6 +136,9 @@ func shellSource(code string) string {
 		}
 	}
 	for i, l := range lines {
+		if !strings.Contains(l, "<") {
+			continue
+		}
 		lines[i] = placeholderRe.ReplaceAllStringFunc(l, func(m string) string {
 			return "_" + m[1:len(m)-1] + "_"
 		})

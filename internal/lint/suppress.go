@@ -1,6 +1,7 @@
 package lint
 
 import (
+	"bytes"
 	"regexp"
 	"slices"
 	"strings"
@@ -65,7 +66,7 @@ func findSuppressions(repo *Repository) []suppression {
 
 func docSuppressions(d *document.Document) []suppression {
 	var out []suppression
-	if !strings.Contains(string(d.Source), "opsqa-disable") {
+	if !bytes.Contains(d.Source, []byte("opsqa-disable")) {
 		return nil
 	}
 	for i, line := range strings.Split(string(d.Source), "\n") {
