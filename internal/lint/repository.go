@@ -58,6 +58,9 @@ type entry struct {
 	parsed   atomic.Bool // set once doc and findings are written
 	doc      *document.Document
 	findings []diag.Diagnostic
+	// suppressions are the document's suppression comments, found while
+	// it is parsed, on every CPU, rather than later on one.
+	suppressions []suppression
 }
 
 // Load finds opsqa.yaml and every Markdown file under the collections'
@@ -89,6 +92,9 @@ func Load(root string) (*Repository, error) {
 func (r *Repository) document(e *entry) *document.Document {
 	e.once.Do(func() {
 		e.doc, e.findings = r.loadFile(e.file)
+		if e.doc != nil {
+			e.suppressions = docSuppressions(e.doc)
+		}
 		e.parsed.Store(true)
 	})
 	return e.doc

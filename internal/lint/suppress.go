@@ -52,14 +52,17 @@ The reason is required, and a suppression without one silences nothing.`,
 	},
 }
 
+// findSuppressions returns the suppressions of the documents parsed so far
+// and of opsqa.yaml.
 func findSuppressions(repo *Repository) []suppression {
 	var out []suppression
-	docs := repo.parsed()
-	if repo.ConfigDoc != nil {
-		docs = append(docs, repo.ConfigDoc)
+	for _, e := range repo.entries {
+		if e.parsed.Load() {
+			out = append(out, e.suppressions...)
+		}
 	}
-	for _, d := range docs {
-		out = append(out, docSuppressions(d)...)
+	if repo.ConfigDoc != nil {
+		out = append(out, docSuppressions(repo.ConfigDoc)...)
 	}
 	return out
 }
