@@ -246,7 +246,7 @@ func (c *Config) KindOf(p string) string {
 	best, kind := -1, ""
 	for _, col := range c.Collections {
 		dir := strings.TrimSuffix(path.Clean(col.Path), "/")
-		if strings.HasPrefix(p, dir+"/") && len(dir) > best {
+		if len(p) > len(dir) && p[len(dir)] == '/' && strings.HasPrefix(p, dir) && len(dir) > best {
 			best, kind = len(dir), col.Kind
 		}
 	}

@@ -31,10 +31,20 @@ const Rule = "schema"
 // BaseURL is the $id prefix of the shipped schemas.
 const BaseURL = "https://opsqa.dev/schemas/"
 
-// Set holds the compiled schemas.
+// Set holds the shipped schemas. Each is compiled on first use: a run
+// that lints one runbook needs two of the eleven, and compiling all of
+// them took longer than the rest of such a run.
 type Set struct {
-	compiled map[string]*jsonschema.Schema
-	raw      map[string]any // schema file name → decoded JSON, for descriptions and property names
+	schemas map[string]*lazySchema // by name: a kind, "config", …
+	raw     map[string]any         // schema file name → decoded JSON, for descriptions and property names
+	mu      sync.Mutex             // the compiler is not safe for concurrent use
+	c       *jsonschema.Compiler
+}
+
+type lazySchema struct {
+	once sync.Once
+	sch  *jsonschema.Schema
+	err  error
 }
 
 var (
@@ -43,21 +53,21 @@ var (
 	loadErr  error
 )
 
-// Load compiles the shipped schemas once; they are immutable, so every
+// Load reads the shipped schemas once; they are immutable, so every
 // caller shares them.
 func Load() (*Set, error) {
-	loadOnce.Do(func() { loaded, loadErr = compile(schemas.FS) })
+	loadOnce.Do(func() { loaded, loadErr = load(schemas.FS) })
 	return loaded, loadErr
 }
 
-func compile(fsys fs.FS) (*Set, error) {
+func load(fsys fs.FS) (*Set, error) {
 	names, err := fs.Glob(fsys, "*.schema.json")
 	if err != nil {
 		return nil, fmt.Errorf("list schemas: %w", err)
 	}
 	c := jsonschema.NewCompiler()
 	c.AssertFormat() // dates must be real dates, not just digits in place
-	s := &Set{compiled: map[string]*jsonschema.Schema{}, raw: map[string]any{}}
+	s := &Set{schemas: map[string]*lazySchema{}, raw: map[string]any{}, c: c}
 	for _, name := range names {
 		data, err := fs.ReadFile(fsys, name)
 		if err != nil {
@@ -71,19 +81,31 @@ func compile(fsys fs.FS) (*Set, error) {
 			return nil, fmt.Errorf("add schema %s: %w", name, err)
 		}
 		s.raw[name] = doc
-	}
-	for _, name := range names {
-		sch, err := c.Compile(BaseURL + name)
-		if err != nil {
-			return nil, fmt.Errorf("compile schema %s: %w", name, err)
-		}
-		s.compiled[strings.TrimSuffix(name, ".schema.json")] = sch
+		s.schemas[strings.TrimSuffix(name, ".schema.json")] = &lazySchema{}
 	}
 	return s, nil
 }
 
+// Compiled returns the named schema, compiling it on first use; nil when
+// there is no such schema.
+func (s *Set) Compiled(name string) (*jsonschema.Schema, error) {
+	l, ok := s.schemas[name]
+	if !ok {
+		return nil, nil
+	}
+	l.once.Do(func() {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		l.sch, l.err = s.c.Compile(BaseURL + name + ".schema.json")
+		if l.err != nil {
+			l.err = fmt.Errorf("compile schema %s: %w", name, l.err)
+		}
+	})
+	return l.sch, l.err
+}
+
 // Has reports whether a schema of that name (a kind, "config", …) exists.
-func (s *Set) Has(name string) bool { _, ok := s.compiled[name]; return ok }
+func (s *Set) Has(name string) bool { _, ok := s.schemas[name]; return ok }
 
 // Locator maps a front matter node to its position in the file.
 type Locator func(*yaml.Node) diag.Position
@@ -92,11 +114,14 @@ type Locator func(*yaml.Node) diag.Position
 // against the named schema and returns findings positioned through loc.
 // what names the document in messages ("runbook front matter").
 func (s *Set) Validate(name string, value any, root *yaml.Node, loc Locator, what string) []diag.Diagnostic {
-	sch, ok := s.compiled[name]
-	if !ok {
+	sch, err := s.Compiled(name)
+	switch {
+	case err != nil:
+		return []diag.Diagnostic{{Pos: loc(root), Severity: diag.Error, Rule: Rule, Message: err.Error()}}
+	case sch == nil:
 		return []diag.Diagnostic{{Pos: loc(root), Severity: diag.Error, Rule: Rule, Message: fmt.Sprintf("no schema for %q", name)}}
 	}
-	err := sch.Validate(value)
+	err = sch.Validate(value)
 	if err == nil {
 		return nil
 	}
