@@ -30,7 +30,8 @@ measure() {
   echo "$best" >"$work/last"
 }
 
-echo "corpus: $n runbooks, $(du -sh "$corpus/content" | cut -f1) on disk, $(nproc) CPUs"
+text=$(cat "$corpus"/content/runbooks/*.md | wc -c)
+echo "corpus: $n runbooks, $(awk "BEGIN{printf \"%.1f\", $text/1e6}") MB of text ($(du -sh "$corpus/content" | cut -f1) on disk), $(nproc) CPUs"
 measure "opsqa lint (all rules, $n files)" "$work/opsqa" lint --root "$corpus" --today 2026-11-27
 opsqa_all=$(cat "$work/last")
 measure "opsqa lint (one file)" "$work/opsqa" lint --root "$corpus" --today 2026-11-27 "$one"
