@@ -266,6 +266,9 @@ func loadSiteInputs(env *Env, f siteInputFlags) (*siteInputs, error) {
 		tls, use := kpi.Timelines(snap.Tickets, ko)
 		o.Metrics = kpi.ComputeTimelines(tls, snap.Tickets, ko, use)
 		src.Metrics, src.Timelines, src.Snapshot = o.Metrics, tls, snap
+		for _, r := range use.Rejected {
+			out.warnings = append(out.warnings, fmt.Sprintf("postmortem %s left out of the KPIs for #%d: %s", r.Path, r.Incident, r.Reason))
+		}
 	}
 	cards, err := scorecard.Evaluate(cfg, scorecard.Gather(src, asOf), asOf)
 	if err != nil {

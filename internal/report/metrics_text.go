@@ -87,12 +87,15 @@ func MetricsText(w io.Writer, m *kpi.Metrics) error {
 				strings.Join(s.Missed, ", "), durPtr(s.MTTRMeanSeconds), s.Incidents, pctPtr(s.ResolvedWithin24hRatio), s.OpenPastDeadline)
 		}
 	}
-	if pm := m.Postmortems; len(pm.Matched)+len(pm.WithoutTicket) > 0 {
-		p.printf("\nPostmortems: %d completed an issue's milestones (%s), %d stood alone (%s).\n", len(pm.Matched), numbers(pm.Matched), len(pm.WithoutTicket), numbers(pm.WithoutTicket))
-		p.printf("  Their started and mitigated times win; the issue's first response and resolution win where it has them.\n")
-	}
-	for _, r := range m.Postmortems.Rejected {
-		p.printf("Postmortem %s not used for #%d: %s\n", r.Path, r.Incident, r.Reason)
+	if pm := m.Postmortems; len(pm.Matched)+len(pm.WithoutTicket)+len(pm.Rejected) > 0 {
+		p.printf("\nPostmortems: %d completed an issue's milestones (%s), %d stood alone (%s), %d left out.\n",
+			len(pm.Matched), numbers(pm.Matched), len(pm.WithoutTicket), numbers(pm.WithoutTicket), len(pm.Rejected))
+		if len(pm.Matched)+len(pm.WithoutTicket) > 0 {
+			p.printf("  Their started and mitigated times win; the issue's first response and resolution win where it has them.\n")
+		}
+		for _, r := range pm.Rejected {
+			p.printf("  left out: %s for #%d: %s\n", r.Path, r.Incident, r.Reason)
+		}
 	}
 	p.printf("\n* fewer than %d values: a small sample, not a trend\n", kpi.SmallSampleN)
 	return p.err
