@@ -1,6 +1,11 @@
 package ticket
 
-import gojson "github.com/goccy/go-json"
+import (
+	"errors"
+	"unicode/utf8"
+
+	gojson "github.com/goccy/go-json"
+)
 
 // A lineDecoder decodes ticket lines of a snapshot, keeping what a large
 // snapshot holds live as small as it can be: a snapshot of 100,000
@@ -27,8 +32,15 @@ func newLineDecoder() *lineDecoder {
 	return &lineDecoder{events: make([]Event, 0, 64), strings: make(map[string]string, 512)}
 }
 
+// errInvalidUTF8 refuses a line that is not UTF-8: the JSON decoder would
+// copy the bytes as they are into titles that pages and reports show.
+var errInvalidUTF8 = errors.New("invalid UTF-8")
+
 // decode decodes one ticket line into t.
 func (d *lineDecoder) decode(line []byte, t *Ticket) error {
+	if !utf8.Valid(line) {
+		return errInvalidUTF8
+	}
 	// The decoder appends to the slice it finds, decoding into the old
 	// elements without zeroing them first: the buffer is kept zeroed.
 	t.Events = d.events[:0]

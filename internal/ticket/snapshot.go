@@ -78,6 +78,9 @@ func errorAt(line int, text []byte, err error) *lineError {
 	case errors.As(err, &typ):
 		offset = typ.Offset
 	}
+	if errors.Is(err, errInvalidUTF8) {
+		offset = int64(firstInvalidUTF8(text)) + 1
+	}
 	col := 1
 	if offset > 0 {
 		col = utf8.RuneCount(text[:min(int(offset)-1, len(text))]) + 1
@@ -192,6 +195,19 @@ func decodeTickets(r io.Reader, firstLine, size int) ([]Ticket, error) {
 }
 
 var newline = []byte{'\n'}
+
+// firstInvalidUTF8 is the offset of the first byte of b that does not
+// start a valid UTF-8 sequence, or len(b).
+func firstInvalidUTF8(b []byte) int {
+	for i := 0; i < len(b); {
+		r, size := utf8.DecodeRune(b[i:])
+		if r == utf8.RuneError && size <= 1 {
+			return i
+		}
+		i += size
+	}
+	return len(b)
+}
 
 // readChunks reads r to its end and hands it to emit in chunks of whole
 // lines, numbered from 0: each read of size bytes is cut after its last

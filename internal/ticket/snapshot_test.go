@@ -78,6 +78,7 @@ func TestReadSnapshotErrors(t *testing.T) {
 		"other version": {`{"schema_version":9,"tickets":0}` + "\n", "s.jsonl:1:1: schema_version 9, this opsqa reads 1"},
 		"truncated":     {strings.Join(lines[:4], ""), "announces 5 tickets, the file holds 3"},
 		"bad ticket":    {lines[0] + lines[1] + `{"number":"three"}` + "\n" + strings.Join(lines[3:], ""), "s.jsonl:3:17: json: cannot unmarshal string into Go struct field Ticket.number"},
+		"invalid UTF-8": {lines[0] + strings.Replace(lines[1], "Orders API", "Orders \xff API", 1) + strings.Join(lines[2:], ""), "s.jsonl:2:29: invalid UTF-8"},
 		"cut mid-line":  {strings.Join(lines[:3], "") + lines[3][:40], "s.jsonl:4:"},
 	} {
 		t.Run(name, func(t *testing.T) {
