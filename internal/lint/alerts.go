@@ -18,8 +18,12 @@ import (
 	"github.com/opsqa/opsqa/internal/document"
 )
 
+// ruleAlertRunbooks is the ID of alertRunbooksRule, which the scan that
+// the rule itself runs needs.
+const ruleAlertRunbooks = "alert-runbooks"
+
 var alertRunbooksRule = Rule{
-	ID:      "alert-runbooks",
+	ID:      ruleAlertRunbooks,
 	Summary: "every alert has a runbook_url that leads to a runbook listing it, and every runbook's alerts exist",
 	Doc: `Every alerting rule in the Prometheus rule files named by opsqa.yaml
 alert_rules (globs from the repository root, ** allowed) must have an
@@ -31,7 +35,13 @@ the repository root). The runbook must list the alert in its alerts, and
 every alert a runbook lists must exist in some rule file. An on-call
 engineer paged at night follows the link: it has to lead to the page that
 answers that alert, and a runbook for an alert that was renamed is never
-found again. Add or fix the runbook_url, or the runbook's alerts.`,
+found again. Add or fix the runbook_url, or the runbook's alerts.
+
+An alert that needs no runbook (a heartbeat that pages nobody) is exempt
+when a comment silences this rule on its alert line, with the reason:
+"# opsqa-disable-next-line alert-runbooks: heartbeat, pages nobody" above
+"- alert: Watchdog". It is then neither checked nor counted in the alert
+coverage of the scorecards.`,
 	Severity: diag.Error,
 	CheckRepository: func(p *Pass) {
 		var runbooks []*document.Document
@@ -113,12 +123,16 @@ type Alert struct {
 
 // Alerts reads the alerting rules of the rule files in opsqa.yaml
 // alert_rules, in file order, and resolves their runbook_url. A rule's
-// service is its service label, else the service of its runbook.
+// service is its service label, else the service of its runbook. Alerts
+// exempt from the alert-runbooks rule are left out.
 // Unreadable or malformed rule files contribute no alerts; the
 // alert-runbooks rule reports them.
 func Alerts(repo *Repository) []Alert {
 	var out []Alert
 	for _, a := range scanAlerts(repo, nil).alerts {
+		if a.exempt {
+			continue
+		}
 		e := Alert{Name: a.name, Service: a.service, RunbookURL: a.url, Covered: a.covered}
 		if a.runbook != nil {
 			e.Runbook = a.runbook.ID()
@@ -140,6 +154,9 @@ type alert struct {
 	node    *yaml.Node // the alert: value
 	runbook *document.Document
 	covered bool
+	// exempt is an alert silenced for alert-runbooks: neither checked
+	// nor counted.
+	exempt bool
 }
 
 type alertScan struct {
@@ -158,34 +175,17 @@ func (s *alertScan) report(pos diag.Position, fix, format string, args ...any) {
 // being linted.
 func scanAlerts(repo *Repository, runbooks []*document.Document) *alertScan {
 	s := &alertScan{}
-	cfg := repo.Config
-	if len(cfg.AlertRules) == 0 {
+	files := repo.alertRuleFiles()
+	s.findings = append(s.findings, files.findings...)
+	if len(files.docs) == 0 {
 		return s
 	}
-	var files []string
-	fsys := os.DirFS(repo.Root)
-	for i, pattern := range cfg.AlertRules {
-		m, err := doublestar.Glob(fsys, pattern)
-		if err == nil && len(m) == 0 {
-			err = errNoMatch
-		}
-		if err != nil {
-			pos := diag.Position{File: config.FileName}
-			if repo.ConfigDoc != nil && repo.ConfigDoc.FrontMatter != nil {
-				pos = configPos(repo.ConfigDoc, "alert_rules", i)
-			}
-			s.report(pos, "fix the glob; it is relative to the repository root", "alert_rules pattern %q: %v", pattern, err)
-			continue
-		}
-		files = append(files, m...)
+	var sups []suppression
+	for _, doc := range files.docs {
+		sups = append(sups, docSuppressions(doc)...)
 	}
-	slices.Sort(files)
-	files = slices.Compact(files)
-	if len(files) == 0 {
-		return s
-	}
-	for _, f := range files {
-		s.readRuleFile(repo, f)
+	for _, doc := range files.docs {
+		s.scanRuleFile(repo, doc, sups)
 	}
 	names := map[string]bool{}
 	var all []string
@@ -199,24 +199,76 @@ func scanAlerts(repo *Repository, runbooks []*document.Document) *alertScan {
 		for _, item := range listItems(rb, "alerts") {
 			if !names[item.Value] {
 				s.report(rb.NodePos(item), "fix the name, or remove it if the alert was deleted",
-					"alert %q is not defined in any rule file of alert_rules (%s)%s", item.Value, strings.Join(cfg.AlertRules, ", "), didYouMean(item.Value, all))
+					"alert %q is not defined in any rule file of alert_rules (%s)%s", item.Value, strings.Join(repo.Config.AlertRules, ", "), didYouMean(item.Value, all))
 			}
 		}
 	}
 	return s
 }
 
-func (s *alertScan) readRuleFile(repo *Repository, name string) {
-	src, err := os.ReadFile(filepath.Join(repo.Root, filepath.FromSlash(name)))
-	if err != nil {
-		s.findings = append(s.findings, unreadable(name, err))
-		return
+// ruleFileSet is what the alert_rules globs found: the rule files that
+// parse, and findings for the globs that match nothing and the files that
+// cannot be read or parsed.
+type ruleFileSet struct {
+	docs     []*document.Document
+	findings []diag.Diagnostic
+}
+
+// alertRuleFiles reads and parses the rule files of opsqa.yaml
+// alert_rules once.
+func (r *Repository) alertRuleFiles() *ruleFileSet {
+	r.ruleFilesOnce.Do(func() {
+		set := &r.ruleFiles
+		var files []string
+		fsys := os.DirFS(r.Root)
+		for i, pattern := range r.Config.AlertRules {
+			m, err := doublestar.Glob(fsys, pattern)
+			if err == nil && len(m) == 0 {
+				err = errNoMatch
+			}
+			if err != nil {
+				pos := diag.Position{File: config.FileName}
+				if r.ConfigDoc != nil && r.ConfigDoc.FrontMatter != nil {
+					pos = configPos(r.ConfigDoc, "alert_rules", i)
+				}
+				set.findings = append(set.findings, diag.Diagnostic{Pos: pos, Fix: "fix the glob; it is relative to the repository root",
+					Message: fmt.Sprintf("alert_rules pattern %q: %v", pattern, err)})
+				continue
+			}
+			files = append(files, m...)
+		}
+		slices.Sort(files)
+		for _, name := range slices.Compact(files) {
+			src, err := os.ReadFile(filepath.Join(r.Root, filepath.FromSlash(name)))
+			if err != nil {
+				set.findings = append(set.findings, unreadable(name, err))
+				continue
+			}
+			doc, ds := document.ParseYAML(name, src)
+			set.findings = append(set.findings, ds...)
+			if doc != nil && doc.FrontMatter != nil {
+				set.docs = append(set.docs, doc)
+			}
+		}
+	})
+	return &r.ruleFiles
+}
+
+// exempt reports whether the alert whose name is at node of file is
+// silenced for this rule, with a reason, on its own line or for the whole
+// file: a heartbeat alert that pages nobody needs no runbook.
+func exempt(sups []suppression, file *document.Document, node *yaml.Node) bool {
+	line := file.NodePos(node).Line
+	for _, s := range sups {
+		if s.ok && s.file == file.Path && (s.line == 0 || s.line == line) && slices.Contains(s.rules, ruleAlertRunbooks) {
+			return true
+		}
 	}
-	doc, ds := document.ParseYAML(name, src)
-	s.findings = append(s.findings, ds...)
-	if doc == nil || doc.FrontMatter == nil {
-		return
-	}
+	return false
+}
+
+// scanRuleFile reads the alerting rules of one rule file.
+func (s *alertScan) scanRuleFile(repo *Repository, doc *document.Document, sups []suppression) {
 	_, groups := doc.Lookup("groups")
 	if groups == nil {
 		// A PrometheusRule resource keeps the groups under spec.
@@ -241,7 +293,9 @@ func (s *alertScan) readRuleFile(repo *Repository, name string) {
 			if _, svc := document.MapLookup(labels, "service"); svc != nil {
 				a.service = svc.Value
 			}
-			s.checkRunbookURL(repo, &a, r)
+			if a.exempt = exempt(sups, doc, name); !a.exempt {
+				s.checkRunbookURL(repo, &a, r)
+			}
 			s.alerts = append(s.alerts, a)
 		}
 	}

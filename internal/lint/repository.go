@@ -48,6 +48,11 @@ type Repository struct {
 	// walkFindings are problems met while walking: unreadable folders,
 	// the configuration file.
 	walkFindings []diag.Diagnostic
+	// ruleFiles are the Prometheus rule files of alert_rules, read on
+	// first use: the alerts rule, the coverage and the suppressions in
+	// them all need them.
+	ruleFilesOnce sync.Once
+	ruleFiles     ruleFileSet
 }
 
 // entry is one Markdown file, parsed on first use.

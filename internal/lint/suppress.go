@@ -34,8 +34,9 @@ var suppressionRule = Rule{
 	Summary: "every inline suppression names known rules and gives a reason",
 	Doc: `A rule can be silenced for one file or line with a comment:
 "<!-- opsqa-disable-file RULE: reason -->", "<!-- opsqa-disable-next-line
-RULE: reason -->" or "<!-- opsqa-disable-line RULE: reason -->" (in YAML,
-"# opsqa-disable-line RULE: reason"). Several rules are separated by commas.
+RULE: reason -->" or "<!-- opsqa-disable-line RULE: reason -->" (in YAML:
+front matter, opsqa.yaml and the alert rule files, "# opsqa-disable-line
+RULE: reason"). Several rules are separated by commas.
 The reason is required, and a suppression without one silences nothing.`,
 	Severity: diag.Error,
 	CheckRepository: func(p *Pass) {
@@ -52,8 +53,8 @@ The reason is required, and a suppression without one silences nothing.`,
 	},
 }
 
-// findSuppressions returns the suppressions of the documents parsed so far
-// and of opsqa.yaml.
+// findSuppressions returns the suppressions of the documents parsed so far,
+// of opsqa.yaml and of the alert rule files.
 func findSuppressions(repo *Repository) []suppression {
 	var out []suppression
 	for _, e := range repo.entries {
@@ -63,6 +64,9 @@ func findSuppressions(repo *Repository) []suppression {
 	}
 	if repo.ConfigDoc != nil {
 		out = append(out, docSuppressions(repo.ConfigDoc)...)
+	}
+	for _, d := range repo.alertRuleFiles().docs {
+		out = append(out, docSuppressions(d)...)
 	}
 	return out
 }
