@@ -2,11 +2,14 @@ package ticket
 
 import (
 	"bytes"
+	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
+	"testing/iotest"
 	"time"
 )
 
@@ -138,6 +141,25 @@ func TestReadChunks(t *testing.T) {
 		if string(got) != in.String() {
 			t.Errorf("size %d: the chunks do not add up to the input", size)
 		}
+	}
+}
+
+// TestReadChunksReaders checks short reads and read errors: a reader
+// that hands out one byte at a time gives the same chunks, and an error
+// half way is returned, not taken for the end of the file.
+func TestReadChunksReaders(t *testing.T) {
+	in := strings.Repeat("{\"number\":1}\n", 100)
+	var got []byte
+	err := readChunks(iotest.OneByteReader(strings.NewReader(in)), 64, make(chan []byte), func(_ int, data []byte) {
+		got = append(got, data...)
+	})
+	if err != nil || string(got) != in {
+		t.Errorf("one byte at a time: err %v, %d of %d bytes", err, len(got), len(in))
+	}
+	broken := io.MultiReader(strings.NewReader(in[:500]), iotest.ErrReader(errors.New("connection reset")))
+	err = readChunks(broken, 64, make(chan []byte), func(int, []byte) {})
+	if err == nil || !strings.Contains(err.Error(), "connection reset") {
+		t.Errorf("read error: got %v", err)
 	}
 }
 
