@@ -66,10 +66,13 @@ func metricsSchema(t *testing.T) *jsonschema.Schema {
 
 func TestMetricsJSONMatchesSchema(t *testing.T) {
 	sch := metricsSchema(t)
+	rejected := sampleMetrics(t, sampleFrom, sampleAsOf)
+	rejected.Postmortems.Rejected = []kpi.RejectedPostmortem{{Incident: 3, Path: "content/postmortems/x.md", Reason: "issue #3 is a feedback ticket"}}
 	cases := map[string]*kpi.Metrics{
-		"sample":   sampleMetrics(t, sampleFrom, sampleAsOf),
-		"one week": sampleMetrics(t, time.Date(2026, 10, 20, 0, 0, 0, 0, time.UTC), time.Date(2026, 10, 27, 0, 0, 0, 0, time.UTC)),
-		"empty":    sampleMetrics(t, time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(2025, 2, 1, 0, 0, 0, 0, time.UTC)),
+		"sample":              sampleMetrics(t, sampleFrom, sampleAsOf),
+		"rejected postmortem": rejected,
+		"one week":            sampleMetrics(t, time.Date(2026, 10, 20, 0, 0, 0, 0, time.UTC), time.Date(2026, 10, 27, 0, 0, 0, 0, time.UTC)),
+		"empty":               sampleMetrics(t, time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(2025, 2, 1, 0, 0, 0, 0, time.UTC)),
 	}
 	for name, m := range cases {
 		var buf bytes.Buffer
