@@ -170,7 +170,7 @@ func checkPathsLinted(repo *lint.Repository, paths []string) error {
 			for _, c := range repo.Config.Collections {
 				folders = append(folders, c.Path)
 			}
-			return usageError("%s holds no document opsqa lints: documents are the .md files under %s, and %s", p, strings.Join(folders, ", "), config.FileName)
+			return usageError("%s holds no file opsqa lints: those are the .md files under %s, %s, and the alert rule files of its alert_rules", p, strings.Join(folders, ", "), config.FileName)
 		}
 	}
 	return nil

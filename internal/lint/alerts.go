@@ -210,12 +210,14 @@ func scanAlerts(repo *Repository, runbooks []*document.Document) *alertScan {
 // parse, and findings for the globs that match nothing and the files that
 // cannot be read or parsed.
 type ruleFileSet struct {
+	names    []string // every file the globs matched, read or not
 	docs     []*document.Document
 	findings []diag.Diagnostic
 }
 
 // alertRuleFiles reads and parses the rule files of opsqa.yaml
-// alert_rules once.
+// alert_rules once. Every run reads them (the alert-runbooks rule is a
+// repository rule), so they are added to Files then.
 func (r *Repository) alertRuleFiles() *ruleFileSet {
 	r.ruleFilesOnce.Do(func() {
 		set := &r.ruleFiles
@@ -238,7 +240,10 @@ func (r *Repository) alertRuleFiles() *ruleFileSet {
 			files = append(files, m...)
 		}
 		slices.Sort(files)
-		for _, name := range slices.Compact(files) {
+		set.names = slices.Compact(files)
+		// They are checked files too, counted and accepted as paths.
+		r.Files = append(r.Files, set.names...)
+		for _, name := range set.names {
 			src, err := os.ReadFile(filepath.Join(r.Root, filepath.FromSlash(name)))
 			if err != nil {
 				set.findings = append(set.findings, unreadable(name, err))

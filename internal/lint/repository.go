@@ -370,6 +370,7 @@ func unreadable(rel string, err error) diag.Diagnostic {
 // Holds reports whether the slash-separated path is, or is a folder of,
 // a file the repository looked at.
 func (r *Repository) Holds(p string) bool {
+	r.alertRuleFiles() // they are files opsqa lints too
 	for _, f := range r.Files {
 		if inPaths(f, []string{p}) {
 			return true

@@ -35,7 +35,7 @@ func GitHub(w io.Writer, f *Findings) error {
 		ew.printf("::%s %s::%s\n", level, strings.Join(props, ","), escapeData(msg))
 	}
 	errs, warns, infos := f.Counts()
-	ew.printf("%d files checked: %s, %s, %s\n", f.Files, plural(errs, "error"), plural(warns, "warning"), plural(infos, "info"))
+	ew.printf("%s checked: %s, %s, %s\n", plural(f.Files, "file"), plural(errs, "error"), plural(warns, "warning"), plural(infos, "info"))
 	return ew.err
 }
 
@@ -59,7 +59,7 @@ func Summary(w io.Writer, f *Findings) error {
 	if errs > 0 {
 		status = "❌ failed"
 	}
-	ew.printf("## opsqa lint %s\n\n%d files checked: %s, %s, %s.\n\n", status, f.Files, plural(errs, "error"), plural(warns, "warning"), plural(infos, "info"))
+	ew.printf("## opsqa lint %s\n\n%s checked: %s, %s, %s.\n\n", status, plural(f.Files, "file"), plural(errs, "error"), plural(warns, "warning"), plural(infos, "info"))
 	if len(f.Diagnostics) == 0 {
 		return ew.err
 	}

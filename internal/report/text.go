@@ -54,7 +54,7 @@ func Text(w io.Writer, f *Findings, opts TextOptions) error {
 		}
 	}
 	errs, warns, infos := f.Counts()
-	summary := fmt.Sprintf("%d files checked: %s, %s, %s", f.Files, plural(errs, "error"), plural(warns, "warning"), plural(infos, "info"))
+	summary := fmt.Sprintf("%s checked: %s, %s, %s", plural(f.Files, "file"), plural(errs, "error"), plural(warns, "warning"), plural(infos, "info"))
 	if f.Baselined > 0 {
 		summary += fmt.Sprintf(" (%d more in the baseline)", f.Baselined)
 	}
