@@ -44,7 +44,11 @@ func ReadSnapshot(path string) (*Snapshot, error) {
 		return nil, fmt.Errorf("read snapshot: %w", err)
 	}
 	defer f.Close()
-	s, err := decodeSnapshot(f)
+	info, err := f.Stat()
+	if err != nil {
+		return nil, fmt.Errorf("read snapshot: %w", err)
+	}
+	s, err := decodeSnapshot(f, info.Size())
 	var le *lineError
 	switch {
 	case errors.As(err, &le):
@@ -88,7 +92,12 @@ func errorAt(line int, text []byte, err error) *lineError {
 	return &lineError{line, col, err}
 }
 
-func decodeSnapshot(r io.Reader) (*Snapshot, error) {
+// minTicketLine is the fewest bytes a ticket line takes, {"number":1}
+// and its newline.
+const minTicketLine = 13
+
+// decodeSnapshot reads a snapshot of size bytes from r.
+func decodeSnapshot(r io.Reader, size int64) (*Snapshot, error) {
 	br := bufio.NewReaderSize(r, 64<<10)
 	first, err := readLine(br)
 	if err != nil {
@@ -104,13 +113,15 @@ func decodeSnapshot(r io.Reader) (*Snapshot, error) {
 	if h.SchemaVersion != SchemaVersion {
 		return nil, &lineError{1, 1, fmt.Errorf("schema_version %d, this opsqa reads %d", h.SchemaVersion, SchemaVersion)}
 	}
+	// The ticket slice is made at the announced length, so the header
+	// cannot ask for more than the file can hold.
+	if h.Tickets < 0 || int64(h.Tickets) > size/minTicketLine {
+		return nil, &lineError{1, 1, fmt.Errorf("the header announces %d tickets, more than a file of %d bytes can hold", h.Tickets, size)}
+	}
 	s := Snapshot{SchemaVersion: h.SchemaVersion, Repository: h.Repository, SyncedAt: h.SyncedAt, Cursor: h.Cursor}
-	tickets, err := decodeTickets(br, 2, chunkSize)
+	tickets, err := decodeTickets(br, 2, chunkSize, h.Tickets)
 	if err != nil {
 		return nil, err
-	}
-	if len(tickets) != h.Tickets {
-		return nil, fmt.Errorf("the header announces %d tickets, the file holds %d: it is incomplete", h.Tickets, len(tickets))
 	}
 	s.Tickets = tickets
 	return &s, nil
@@ -122,57 +133,62 @@ func decodeSnapshot(r io.Reader) (*Snapshot, error) {
 const chunkSize = 1 << 20
 
 // decodeTickets reads the ticket lines in chunks cut at line ends and
-// decodes the chunks on every CPU, keeping the file's order. firstLine is
-// the file's line number of the first ticket line, for error messages.
-func decodeTickets(r io.Reader, firstLine, size int) ([]Ticket, error) {
+// decodes the chunks on every CPU, each ticket straight into its place in
+// one slice of the announced length (a copy of 100,000 decoded tickets
+// into a slice of the right size, at the end, cost more than a tenth of
+// the read). firstLine is the file's line number of the first ticket
+// line, for error messages.
+func decodeTickets(r io.Reader, firstLine, size, announced int) ([]Ticket, error) {
 	type job struct {
 		index, firstLine int
+		first            int // index of the chunk's first ticket
 		data             []byte
 	}
-	type result struct {
-		tickets []Ticket
-		err     error
-	}
+	tickets := make([]Ticket, announced)
 	jobs := make(chan job)
 	// Chunks go back to the reader once decoded: decoding copies every
 	// string out, so two buffers per CPU serve the whole file.
 	free := make(chan []byte, 2*runtime.GOMAXPROCS(0)+1)
 	var mu sync.Mutex
-	var results []result
+	var errs []error // by chunk, so that the first error in the file wins
 	var wg sync.WaitGroup
 	for range runtime.GOMAXPROCS(0) {
 		wg.Go(func() {
 			d := newLineDecoder()
 			for j := range jobs {
-				r := result{tickets: make([]Ticket, 0, bytes.Count(j.data, newline))}
-				line := j.firstLine
-				for rest := j.data; len(rest) > 0; line++ {
+				var err error
+				next, line := j.first, j.firstLine
+				for rest := j.data; len(rest) > 0 && err == nil; line++ {
 					var b []byte
 					b, rest, _ = bytes.Cut(rest, newline)
-					if len(bytes.TrimSpace(b)) == 0 {
+					if isBlank(b) {
 						continue
 					}
-					r.tickets = append(r.tickets, Ticket{})
-					if err := d.decode(b, &r.tickets[len(r.tickets)-1]); err != nil {
-						r.err = errorAt(line, b, err)
-						break
+					if err = d.decode(b, &tickets[next]); err != nil {
+						err = errorAt(line, b, err)
 					}
+					next++
 				}
 				select {
 				case free <- j.data[:0]:
 				default:
 				}
-				mu.Lock()
-				for len(results) <= j.index {
-					results = append(results, result{})
+				if err != nil {
+					mu.Lock()
+					errs = append(errs, make([]error, max(0, j.index+1-len(errs)))...)
+					errs[j.index] = err
+					mu.Unlock()
 				}
-				results[j.index] = r
-				mu.Unlock()
 			}
 		})
 	}
+	held := 0
 	readErr := readChunks(r, size, free, func(index int, data []byte) {
-		jobs <- job{index: index, firstLine: firstLine, data: data}
+		n := ticketLines(data)
+		if held+n <= announced {
+			jobs <- job{index: index, firstLine: firstLine, first: held, data: data}
+		}
+		held += n
 		firstLine += bytes.Count(data, newline)
 	})
 	close(jobs)
@@ -180,18 +196,34 @@ func decodeTickets(r io.Reader, firstLine, size int) ([]Ticket, error) {
 	if readErr != nil {
 		return nil, readErr
 	}
-	n := 0
-	for _, r := range results {
-		if r.err != nil {
-			return nil, r.err
+	for _, err := range errs {
+		if err != nil {
+			return nil, err
 		}
-		n += len(r.tickets)
 	}
-	tickets := make([]Ticket, 0, n)
-	for _, r := range results {
-		tickets = append(tickets, r.tickets...)
+	switch {
+	case held < announced:
+		return nil, fmt.Errorf("the header announces %d tickets, the file holds %d: it is incomplete", announced, held)
+	case held > announced:
+		return nil, fmt.Errorf("the header announces %d tickets, the file holds %d: it is not the file the header describes", announced, held)
 	}
 	return tickets, nil
+}
+
+// isBlank reports whether a line holds nothing but white space.
+func isBlank(line []byte) bool { return len(bytes.TrimSpace(line)) == 0 }
+
+// ticketLines counts the lines of data that are not blank.
+func ticketLines(data []byte) int {
+	n := 0
+	for rest := data; len(rest) > 0; {
+		var line []byte
+		line, rest, _ = bytes.Cut(rest, newline)
+		if !isBlank(line) {
+			n++
+		}
+	}
+	return n
 }
 
 var newline = []byte{'\n'}

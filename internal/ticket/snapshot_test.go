@@ -76,13 +76,16 @@ func TestReadSnapshotErrors(t *testing.T) {
 	good, _ := os.ReadFile(path)
 	lines := strings.SplitAfter(string(good), "\n")
 	for name, tc := range map[string]struct{ data, want string }{
-		"empty":         {"", "empty file"},
-		"not a header":  {"[1,2,3]\n", "s.jsonl:1:1: not a snapshot header"},
-		"other version": {`{"schema_version":9,"tickets":0}` + "\n", "s.jsonl:1:1: schema_version 9, this opsqa reads 1"},
-		"truncated":     {strings.Join(lines[:4], ""), "announces 5 tickets, the file holds 3"},
-		"bad ticket":    {lines[0] + lines[1] + `{"number":"three"}` + "\n" + strings.Join(lines[3:], ""), "s.jsonl:3:17: json: cannot unmarshal string into Go struct field Ticket.number"},
-		"invalid UTF-8": {lines[0] + strings.Replace(lines[1], "Orders API", "Orders \xff API", 1) + strings.Join(lines[2:], ""), "s.jsonl:2:29: invalid UTF-8"},
-		"cut mid-line":  {strings.Join(lines[:3], "") + lines[3][:40], "s.jsonl:4:"},
+		"empty":               {"", "empty file"},
+		"not a header":        {"[1,2,3]\n", "s.jsonl:1:1: not a snapshot header"},
+		"other version":       {`{"schema_version":9,"tickets":0}` + "\n", "s.jsonl:1:1: schema_version 9, this opsqa reads 1"},
+		"truncated":           {strings.Join(lines[:4], ""), "announces 5 tickets, the file holds 3"},
+		"bad ticket":          {lines[0] + lines[1] + `{"number":"three"}` + "\n" + strings.Join(lines[3:], ""), "s.jsonl:3:17: json: cannot unmarshal string into Go struct field Ticket.number"},
+		"invalid UTF-8":       {lines[0] + strings.Replace(lines[1], "Orders API", "Orders \xff API", 1) + strings.Join(lines[2:], ""), "s.jsonl:2:29: invalid UTF-8"},
+		"more than announced": {strings.Replace(lines[0], `"tickets":5`, `"tickets":4`, 1) + strings.Join(lines[1:], ""), "announces 4 tickets, the file holds 5"},
+		"huge count":          {strings.Replace(lines[0], `"tickets":5`, `"tickets":999999999999`, 1) + strings.Join(lines[1:], ""), "s.jsonl:1:1: the header announces 999999999999 tickets, more than a file of"},
+		"negative count":      {strings.Replace(lines[0], `"tickets":5`, `"tickets":-1`, 1) + strings.Join(lines[1:], ""), "announces -1 tickets"},
+		"cut mid-line":        {strings.Join(lines[:3], "") + lines[3][:40], "s.jsonl:4:"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			p := filepath.Join(t.TempDir(), "s.jsonl")
@@ -173,7 +176,7 @@ func TestDecodeTicketsSmallChunks(t *testing.T) {
 	}
 	_, body, _ := strings.Cut(buf.String(), "\n")
 	body = strings.ReplaceAll(body, "\n", "\r\n\n") // CRLF and blank lines are skipped
-	got, err := decodeTickets(strings.NewReader(body), 2, 64)
+	got, err := decodeTickets(strings.NewReader(body), 2, 64, len(want.Tickets))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -182,7 +185,7 @@ func TestDecodeTicketsSmallChunks(t *testing.T) {
 	}
 	lines := strings.Split(body, "\n")
 	lines[60] = `{"number":"sixty"}`
-	_, err = decodeTickets(strings.NewReader(strings.Join(lines, "\n")), 2, 64)
+	_, err = decodeTickets(strings.NewReader(strings.Join(lines, "\n")), 2, 64, len(want.Tickets))
 	if err == nil || !strings.HasPrefix(err.Error(), "62:17:") {
 		t.Fatalf("got %v, want an error at line 62", err)
 	}
