@@ -245,7 +245,12 @@ func loadSiteInputs(env *Env, f siteInputFlags) (*siteInputs, error) {
 	if !filepath.IsAbs(snapPath) {
 		snapPath = filepath.Join(root, snapPath)
 	}
-	snap, err := ticket.ReadSnapshot(snapPath)
+	var ko kpi.Options
+	snap, tls, err := ticket.ReadSnapshotTimelines(snapPath, func(h *ticket.Snapshot) (ticket.Policy, time.Time, error) {
+		var err error
+		ko, err = kpiOptions(env, cfg, h, loc, f.AsOf, "", "")
+		return ko.Policy, ko.AsOf, err
+	})
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 		why := fmt.Sprintf("no snapshot at %s: run 'opsqa incidents sync'", f.Snapshot)
@@ -257,13 +262,9 @@ func loadSiteInputs(env *Env, f siteInputFlags) (*siteInputs, error) {
 		return nil, err
 	default:
 		o.Snapshot = snap
-		ko, err := kpiOptions(env, cfg, snap, loc, f.AsOf, "", "")
-		if err != nil {
-			return nil, err
-		}
 		asOf, o.AsOf = ko.AsOf, ko.AsOf
 		ko.Postmortems = pms
-		tls, use := kpi.Timelines(snap.Tickets, ko)
+		tls, use := kpi.Complete(tls, ko)
 		o.Metrics = kpi.ComputeTimelines(tls, snap.Tickets, ko, use)
 		src.Metrics, src.Timelines, src.Snapshot = o.Metrics, tls, snap
 		for _, r := range use.Rejected {

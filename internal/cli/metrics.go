@@ -110,16 +110,18 @@ func metricsRun(opts *metricsOptions) error {
 	if !filepath.IsAbs(path) {
 		path = filepath.Join(root, path)
 	}
-	snap, err := ticket.ReadSnapshot(path)
+	// The options need the snapshot's time; the timelines are built as
+	// the tickets are read.
+	var o kpi.Options
+	snap, tls, err := ticket.ReadSnapshotTimelines(path, func(h *ticket.Snapshot) (ticket.Policy, time.Time, error) {
+		var err error
+		o, err = kpiOptions(env, cfg, h, loc, opts.AsOf, opts.From, opts.To)
+		return o.Policy, o.AsOf, err
+	})
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
 			return usageError("no snapshot at %s: run 'opsqa incidents sync' first, or pass --snapshot", opts.Snapshot)
 		}
-		return err
-	}
-
-	o, err := kpiOptions(env, cfg, snap, loc, opts.AsOf, opts.From, opts.To)
-	if err != nil {
 		return err
 	}
 	repo, err := lint.Load(root)
@@ -131,7 +133,8 @@ func metricsRun(opts *metricsOptions) error {
 		fmt.Fprintf(env.ErrOut, "opsqa: %s\n", w)
 	}
 	o.Postmortems = pms
-	m := kpi.Compute(snap.Tickets, o)
+	tls, use := kpi.Complete(tls, o)
+	m := kpi.ComputeTimelines(tls, snap.Tickets, o, use)
 
 	switch opts.Format {
 	case "json":

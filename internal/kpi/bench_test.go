@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"testing"
+	"time"
 
 	"github.com/opsqa/opsqa/internal/config"
 	"github.com/opsqa/opsqa/internal/sample"
@@ -28,11 +29,15 @@ func BenchmarkMetrics100k(b *testing.B) {
 	b.ResetTimer()
 	var peak uint64
 	for b.Loop() {
-		s, err := ticket.ReadSnapshot(path)
+		// As opsqa metrics does: timelines are built while reading.
+		s, tls, err := ticket.ReadSnapshotTimelines(path, func(*ticket.Snapshot) (ticket.Policy, time.Time, error) {
+			return o.Policy, o.AsOf, nil
+		})
 		if err != nil {
 			b.Fatal(err)
 		}
-		m := Compute(s.Tickets, o)
+		tls, use := Complete(tls, o)
+		m := ComputeTimelines(tls, s.Tickets, o, use)
 		if m.ResolutionRate.Opened == 0 {
 			b.Fatal("no tickets in the period")
 		}

@@ -87,30 +87,35 @@ func (o *Options) location() *time.Location {
 // Timelines builds the timeline of every ticket created by the as-of time,
 // completed from the postmortems, in ticket number order.
 func Timelines(tickets []ticket.Ticket, o Options) ([]ticket.Timeline, PostmortemUse) {
-	// Each CPU builds the timelines of its own run of tickets in place;
-	// then those of tickets created after the as-of time are dropped.
+	// Each CPU builds the timelines of its own run of tickets, in place.
 	tls := make([]ticket.Timeline, len(tickets))
 	n := runtime.GOMAXPROCS(0)
 	var wg sync.WaitGroup
 	for w := range n {
 		wg.Go(func() {
 			for i := w * len(tickets) / n; i < (w+1)*len(tickets)/n; i++ {
-				if !tickets[i].CreatedAt.After(o.AsOf) {
-					tls[i] = ticket.BuildTimeline(&tickets[i], o.Policy, o.AsOf)
-				}
+				tls[i] = ticket.BuildTimeline(&tickets[i], o.Policy, o.AsOf)
 			}
 		})
 	}
 	wg.Wait()
+	return Complete(tls, o)
+}
+
+// Complete finishes timelines built one per ticket, by Timelines or by
+// ticket.ReadSnapshotTimelines under o's policy and as-of time: it drops
+// those of tickets created after the as-of time, adds the postmortems'
+// milestones under PostmortemRule, and orders them by number. It reuses
+// tls.
+func Complete(tls []ticket.Timeline, o Options) ([]ticket.Timeline, PostmortemUse) {
 	kept := tls[:0]
-	for i := range tickets {
-		if !tickets[i].CreatedAt.After(o.AsOf) {
-			kept = append(kept, tls[i])
+	for _, tl := range tls {
+		if !tl.Created.After(o.AsOf) {
+			kept = append(kept, tl)
 		}
 	}
 	clear(tls[len(kept):])
-	tls = kept
-	tls, use := applyPostmortems(tls, o.Postmortems, o.AsOf)
+	tls, use := applyPostmortems(kept, o.Postmortems, o.AsOf)
 	// Snapshots come in number order; only postmortem-only incidents, added
 	// last, may break it. Checking first spares moving 100,000 timelines.
 	byNumber := func(a, b ticket.Timeline) int { return a.Number - b.Number }

@@ -2,6 +2,7 @@ package ticket
 
 import (
 	"errors"
+	"time"
 	"unicode/utf8"
 
 	gojson "github.com/goccy/go-json"
@@ -23,6 +24,16 @@ type lineDecoder struct {
 	// millions of logins, labels and event kinds but only a few hundred
 	// distinct ones, so the decoder's own copies die young.
 	strings map[string]string
+	// build, when set, has each ticket's timeline built from the events
+	// while they are in the buffer; the events are then dropped.
+	build *timelineBuild
+}
+
+// timelineBuild is the policy and as-of time timelines are built under
+// while a snapshot is read.
+type timelineBuild struct {
+	policy Policy
+	asOf   time.Time
 }
 
 // eventBlock is how many events one allocation of lineDecoder.block holds.
@@ -36,8 +47,9 @@ func newLineDecoder() *lineDecoder {
 // copy the bytes as they are into titles that pages and reports show.
 var errInvalidUTF8 = errors.New("invalid UTF-8")
 
-// decode decodes one ticket line into t.
-func (d *lineDecoder) decode(line []byte, t *Ticket) error {
+// decode decodes one ticket line into t, and when the decoder builds
+// timelines, t's timeline into tl.
+func (d *lineDecoder) decode(line []byte, t *Ticket, tl *Timeline) error {
 	if !utf8.Valid(line) {
 		return errInvalidUTF8
 	}
@@ -48,15 +60,19 @@ func (d *lineDecoder) decode(line []byte, t *Ticket) error {
 		clear(d.events[:cap(d.events)])
 		return err
 	}
-	if t.Events != nil {
-		if cap(t.Events) > cap(d.events) {
-			d.events = t.Events
-		}
-		evs := t.Events
-		t.Events = d.keep(evs)
-		clear(evs)
+	evs := t.Events
+	if cap(evs) > cap(d.events) {
+		d.events = evs
 	}
 	d.intern(t)
+	switch {
+	case d.build != nil:
+		*tl = BuildTimeline(t, d.build.policy, d.build.asOf)
+		t.Events = nil
+	case evs != nil:
+		t.Events = d.keep(evs)
+	}
+	clear(evs)
 	return nil
 }
 

@@ -39,24 +39,49 @@ type header struct {
 
 // ReadSnapshot reads a snapshot file written by WriteSnapshot.
 func ReadSnapshot(path string) (*Snapshot, error) {
+	s, _, err := readSnapshot(path, nil)
+	return s, err
+}
+
+// ReadSnapshotTimelines reads a snapshot for the KPIs and the site: as
+// each ticket is decoded its timeline is built, under the policy and
+// as-of time that options gives for the snapshot (its header: everything
+// but the tickets), and its events are dropped. Events are half of a
+// large snapshot in memory, and nothing past the timelines reads them.
+// The timelines are one per ticket, in ticket order. An error of options
+// is returned as it is.
+func ReadSnapshotTimelines(path string, options func(*Snapshot) (Policy, time.Time, error)) (*Snapshot, []Timeline, error) {
+	return readSnapshot(path, options)
+}
+
+// optionsError carries an error of the options of ReadSnapshotTimelines
+// out, unwrapped.
+type optionsError struct{ err error }
+
+func (e optionsError) Error() string { return e.err.Error() }
+
+func readSnapshot(path string, options func(*Snapshot) (Policy, time.Time, error)) (*Snapshot, []Timeline, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, fmt.Errorf("read snapshot: %w", err)
+		return nil, nil, fmt.Errorf("read snapshot: %w", err)
 	}
 	defer f.Close()
 	info, err := f.Stat()
 	if err != nil {
-		return nil, fmt.Errorf("read snapshot: %w", err)
+		return nil, nil, fmt.Errorf("read snapshot: %w", err)
 	}
-	s, err := decodeSnapshot(f, info.Size())
+	s, tls, err := decodeSnapshot(f, info.Size(), options)
 	var le *lineError
+	var oe optionsError
 	switch {
+	case errors.As(err, &oe):
+		return nil, nil, oe.err
 	case errors.As(err, &le):
-		return nil, fmt.Errorf("read snapshot: %s:%w", path, err)
+		return nil, nil, fmt.Errorf("read snapshot: %s:%w", path, err)
 	case err != nil:
-		return nil, fmt.Errorf("read snapshot %s: %w", path, err)
+		return nil, nil, fmt.Errorf("read snapshot %s: %w", path, err)
 	}
-	return s, nil
+	return s, tls, nil
 }
 
 // A lineError is a line of the snapshot that cannot be read. Its message
@@ -96,35 +121,44 @@ func errorAt(line int, text []byte, err error) *lineError {
 // and its newline.
 const minTicketLine = 13
 
-// decodeSnapshot reads a snapshot of size bytes from r.
-func decodeSnapshot(r io.Reader, size int64) (*Snapshot, error) {
+// decodeSnapshot reads a snapshot of size bytes from r, building the
+// timelines when options is set.
+func decodeSnapshot(r io.Reader, size int64, options func(*Snapshot) (Policy, time.Time, error)) (*Snapshot, []Timeline, error) {
 	br := bufio.NewReaderSize(r, 64<<10)
 	first, err := readLine(br)
 	if err != nil {
 		if errors.Is(err, io.EOF) {
-			return nil, errors.New("empty file")
+			return nil, nil, errors.New("empty file")
 		}
-		return nil, err
+		return nil, nil, err
 	}
 	var h header
 	if err := json.Unmarshal(first, &h); err != nil {
-		return nil, &lineError{1, 1, fmt.Errorf("not a snapshot header: %w", err)}
+		return nil, nil, &lineError{1, 1, fmt.Errorf("not a snapshot header: %w", err)}
 	}
 	if h.SchemaVersion != SchemaVersion {
-		return nil, &lineError{1, 1, fmt.Errorf("schema_version %d, this opsqa reads %d", h.SchemaVersion, SchemaVersion)}
+		return nil, nil, &lineError{1, 1, fmt.Errorf("schema_version %d, this opsqa reads %d", h.SchemaVersion, SchemaVersion)}
 	}
 	// The ticket slice is made at the announced length, so the header
 	// cannot ask for more than the file can hold.
 	if h.Tickets < 0 || int64(h.Tickets) > size/minTicketLine {
-		return nil, &lineError{1, 1, fmt.Errorf("the header announces %d tickets, more than a file of %d bytes can hold", h.Tickets, size)}
+		return nil, nil, &lineError{1, 1, fmt.Errorf("the header announces %d tickets, more than a file of %d bytes can hold", h.Tickets, size)}
 	}
 	s := Snapshot{SchemaVersion: h.SchemaVersion, Repository: h.Repository, SyncedAt: h.SyncedAt, Cursor: h.Cursor}
-	tickets, err := decodeTickets(br, 2, chunkSize, h.Tickets)
+	var build *timelineBuild
+	if options != nil {
+		policy, asOf, err := options(&s)
+		if err != nil {
+			return nil, nil, optionsError{err}
+		}
+		build = &timelineBuild{policy, asOf}
+	}
+	tickets, tls, err := decodeTickets(br, 2, chunkSize, h.Tickets, build)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	s.Tickets = tickets
-	return &s, nil
+	return &s, tls, nil
 }
 
 // chunkSize is about how many bytes of ticket lines one decoding job
@@ -137,14 +171,19 @@ const chunkSize = 1 << 20
 // one slice of the announced length (a copy of 100,000 decoded tickets
 // into a slice of the right size, at the end, cost more than a tenth of
 // the read). firstLine is the file's line number of the first ticket
-// line, for error messages.
-func decodeTickets(r io.Reader, firstLine, size, announced int) ([]Ticket, error) {
+// line, for error messages. With build set, the tickets' timelines are
+// built as they are decoded, and their events dropped.
+func decodeTickets(r io.Reader, firstLine, size, announced int, build *timelineBuild) ([]Ticket, []Timeline, error) {
 	type job struct {
 		index, firstLine int
 		first            int // index of the chunk's first ticket
 		data             []byte
 	}
 	tickets := make([]Ticket, announced)
+	var tls []Timeline
+	if build != nil {
+		tls = make([]Timeline, announced)
+	}
 	jobs := make(chan job)
 	// Chunks go back to the reader once decoded: decoding copies every
 	// string out, so two buffers per CPU serve the whole file.
@@ -155,6 +194,7 @@ func decodeTickets(r io.Reader, firstLine, size, announced int) ([]Ticket, error
 	for range runtime.GOMAXPROCS(0) {
 		wg.Go(func() {
 			d := newLineDecoder()
+			d.build = build
 			for j := range jobs {
 				var err error
 				next, line := j.first, j.firstLine
@@ -164,7 +204,11 @@ func decodeTickets(r io.Reader, firstLine, size, announced int) ([]Ticket, error
 					if isBlank(b) {
 						continue
 					}
-					if err = d.decode(b, &tickets[next]); err != nil {
+					var tl *Timeline
+					if tls != nil {
+						tl = &tls[next]
+					}
+					if err = d.decode(b, &tickets[next], tl); err != nil {
 						err = errorAt(line, b, err)
 					}
 					next++
@@ -194,20 +238,20 @@ func decodeTickets(r io.Reader, firstLine, size, announced int) ([]Ticket, error
 	close(jobs)
 	wg.Wait()
 	if readErr != nil {
-		return nil, readErr
+		return nil, nil, readErr
 	}
 	for _, err := range errs {
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	}
 	switch {
 	case held < announced:
-		return nil, fmt.Errorf("the header announces %d tickets, the file holds %d: it is incomplete", announced, held)
+		return nil, nil, fmt.Errorf("the header announces %d tickets, the file holds %d: it is incomplete", announced, held)
 	case held > announced:
-		return nil, fmt.Errorf("the header announces %d tickets, the file holds %d: it is not the file the header describes", announced, held)
+		return nil, nil, fmt.Errorf("the header announces %d tickets, the file holds %d: it is not the file the header describes", announced, held)
 	}
-	return tickets, nil
+	return tickets, tls, nil
 }
 
 // isBlank reports whether a line holds nothing but white space.

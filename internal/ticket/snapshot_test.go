@@ -176,7 +176,7 @@ func TestDecodeTicketsSmallChunks(t *testing.T) {
 	}
 	_, body, _ := strings.Cut(buf.String(), "\n")
 	body = strings.ReplaceAll(body, "\n", "\r\n\n") // CRLF and blank lines are skipped
-	got, err := decodeTickets(strings.NewReader(body), 2, 64, len(want.Tickets))
+	got, _, err := decodeTickets(strings.NewReader(body), 2, 64, len(want.Tickets), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -185,8 +185,53 @@ func TestDecodeTicketsSmallChunks(t *testing.T) {
 	}
 	lines := strings.Split(body, "\n")
 	lines[60] = `{"number":"sixty"}`
-	_, err = decodeTickets(strings.NewReader(strings.Join(lines, "\n")), 2, 64, len(want.Tickets))
+	_, _, err = decodeTickets(strings.NewReader(strings.Join(lines, "\n")), 2, 64, len(want.Tickets), nil)
 	if err == nil || !strings.HasPrefix(err.Error(), "62:17:") {
 		t.Fatalf("got %v, want an error at line 62", err)
+	}
+}
+
+// TestReadSnapshotTimelines checks that the timelines built while reading
+// are the ones built from the tickets read whole, that events are
+// dropped, and that an error of the options comes out as it is.
+func TestReadSnapshotTimelines(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "snap.jsonl")
+	want := sampleSnapshot(3000)
+	if err := WriteSnapshot(path, want); err != nil {
+		t.Fatal(err)
+	}
+	whole, err := ReadSnapshot(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	policy := Policy{MitigatedLabels: []string{"sev2"}}
+	var seen time.Time
+	s, tls, err := ReadSnapshotTimelines(path, func(h *Snapshot) (Policy, time.Time, error) {
+		seen = h.SyncedAt
+		return policy, h.SyncedAt, nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !seen.Equal(want.SyncedAt) {
+		t.Errorf("options saw synced_at %v, want %v", seen, want.SyncedAt)
+	}
+	if len(tls) != len(whole.Tickets) || len(s.Tickets) != len(whole.Tickets) {
+		t.Fatalf("%d timelines and %d tickets for %d tickets", len(tls), len(s.Tickets), len(whole.Tickets))
+	}
+	for i := range whole.Tickets {
+		if w := BuildTimeline(&whole.Tickets[i], policy, want.SyncedAt); !reflect.DeepEqual(tls[i], w) {
+			t.Fatalf("timeline %d:\n got %+v\nwant %+v", i, tls[i], w)
+		}
+		if s.Tickets[i].Events != nil {
+			t.Fatalf("ticket %d kept its events", i)
+		}
+	}
+	if tls[0].Mitigated == nil {
+		t.Error("the policy did not reach the timelines: no mitigated label seen")
+	}
+	bad := errors.New("--from after --to")
+	if _, _, err := ReadSnapshotTimelines(path, func(*Snapshot) (Policy, time.Time, error) { return Policy{}, time.Time{}, bad }); err != bad {
+		t.Errorf("options error came out as %v", err)
 	}
 }

@@ -51,6 +51,7 @@ type Server struct {
 	timelines map[int][]Event
 	faults    []*Fault
 	log       []Request
+	logGen    int // bumped by ResetLog, so that a late status finds its entry gone
 	remaining int
 	reset     time.Time
 	nextID    int64
@@ -205,6 +206,7 @@ func (s *Server) ResetLog() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.log = nil
+	s.logGen++
 }
 
 // Counted returns how many requests counted against the rate limit.
@@ -233,6 +235,11 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	if f != nil {
 		entry.Fault = f.Kind
 	}
+	// The request is logged as it arrives, its status once answered: a
+	// request held by a Hang fault is released only when the client has
+	// given up, which may be after the client is done.
+	at, gen := len(s.log), s.logGen
+	s.log = append(s.log, entry)
 	s.mu.Unlock()
 
 	rec := &statusWriter{ResponseWriter: w}
@@ -241,8 +248,9 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Date", s.now().UTC().Format(http.TimeFormat))
 	defer func() {
 		s.mu.Lock()
-		entry.Status = rec.status
-		s.log = append(s.log, entry)
+		if gen == s.logGen {
+			s.log[at].Status = rec.status
+		}
 		s.mu.Unlock()
 	}()
 
