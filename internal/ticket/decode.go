@@ -17,9 +17,13 @@ type lineDecoder struct {
 	// events is the buffer every line's timeline is decoded into; it grows
 	// to the longest timeline seen.
 	events []Event
-	// block is where timelines are copied to, exactly as long as they
-	// are, instead of each keeping a slice grown by doubling.
-	block []Event
+	// labels and assignees are the buffers of the two lists of names.
+	labels, assignees []string
+	// eventBlock and nameBlock are where timelines and lists of names
+	// are copied to, each exactly as long as it is, instead of each
+	// keeping a slice grown by doubling.
+	eventBlock []Event
+	nameBlock  []string
 	// strings keeps one copy of each short string: a snapshot holds
 	// millions of logins, labels and event kinds but only a few hundred
 	// distinct ones, so the decoder's own copies die young.
@@ -36,11 +40,14 @@ type timelineBuild struct {
 	asOf   time.Time
 }
 
-// eventBlock is how many events one allocation of lineDecoder.block holds.
-const eventBlock = 4096
+// blockLen is how many elements one block of lineDecoder holds.
+const blockLen = 4096
 
 func newLineDecoder() *lineDecoder {
-	return &lineDecoder{events: make([]Event, 0, 64), strings: make(map[string]string, 512)}
+	return &lineDecoder{
+		events: make([]Event, 0, 64), labels: make([]string, 0, 16), assignees: make([]string, 0, 16),
+		strings: make(map[string]string, 512),
+	}
 }
 
 // errInvalidUTF8 refuses a line that is not UTF-8: the JSON decoder would
@@ -53,39 +60,58 @@ func (d *lineDecoder) decode(line []byte, t *Ticket, tl *Timeline) error {
 	if !utf8.Valid(line) {
 		return errInvalidUTF8
 	}
-	// The decoder appends to the slice it finds, decoding into the old
-	// elements without zeroing them first: the buffer is kept zeroed.
-	t.Events = d.events[:0]
+	// The decoder appends to the slices it finds, decoding into the old
+	// elements without zeroing them first: the buffers are kept zeroed.
+	t.Events, t.Labels, t.Assignees = d.events[:0], d.labels[:0], d.assignees[:0]
 	if err := gojson.Unmarshal(line, t); err != nil {
 		clear(d.events[:cap(d.events)])
+		clear(d.labels[:cap(d.labels)])
+		clear(d.assignees[:cap(d.assignees)])
 		return err
 	}
 	evs := t.Events
-	if cap(evs) > cap(d.events) {
-		d.events = evs
-	}
+	d.events = larger(d.events, evs)
+	d.labels = larger(d.labels, t.Labels)
+	d.assignees = larger(d.assignees, t.Assignees)
 	d.intern(t)
 	switch {
 	case d.build != nil:
 		*tl = BuildTimeline(t, d.build.policy, d.build.asOf)
 		t.Events = nil
 	case evs != nil:
-		t.Events = d.keep(evs)
+		t.Events = pack(&d.eventBlock, evs)
 	}
 	clear(evs)
+	if labels := t.Labels; labels != nil {
+		t.Labels = pack(&d.nameBlock, labels)
+		clear(labels)
+	}
+	if assignees := t.Assignees; assignees != nil {
+		t.Assignees = pack(&d.nameBlock, assignees)
+		clear(assignees)
+	}
 	return nil
 }
 
-// keep copies evs into the current block, starting a new one when it is
-// full, and returns the copy, capped so that appending to it cannot spill
-// into a neighbour's events.
-func (d *lineDecoder) keep(evs []Event) []Event {
-	if len(evs) > cap(d.block)-len(d.block) {
-		d.block = make([]Event, 0, max(eventBlock, len(evs)))
+// larger returns the buffer with the larger capacity: the decoder may have
+// grown one.
+func larger[T any](buf, decoded []T) []T {
+	if cap(decoded) > cap(buf) {
+		return decoded
 	}
-	start := len(d.block)
-	d.block = append(d.block, evs...)
-	return d.block[start:len(d.block):len(d.block)]
+	return buf
+}
+
+// pack copies s into the current block, starting a new one when it is
+// full, and returns the copy, capped so that appending to it cannot spill
+// into a neighbour's elements. An empty s gives an empty slice, not nil.
+func pack[T any](block *[]T, s []T) []T {
+	if len(s) > cap(*block)-len(*block) {
+		*block = make([]T, 0, max(blockLen, len(s)))
+	}
+	start := len(*block)
+	*block = append(*block, s...)
+	return (*block)[start:len(*block):len(*block)]
 }
 
 func (d *lineDecoder) str(s *string) {
