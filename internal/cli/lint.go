@@ -34,14 +34,15 @@ func newLintCmd(env *Env, runF func(*lintOptions) error) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "lint [PATH...]",
 		Short: "Check documents against their schemas and the rules",
-		Long: `Check runbooks, processes, postmortems, curricula, modules, quizzes and
-opsqa.yaml: front matter against the JSON Schemas, required sections, links,
-references, quizzes, RACI tables, alert coverage, review dates and shell
-snippets. Every finding has file:line:col, a severity, a rule ID and a fix.
+		Long: `Check runbooks, processes, postmortems, curricula, modules, quizzes,
+opsqa.yaml and the Prometheus rule files it names: front matter against the
+JSON Schemas, required sections, links, references, quizzes, RACI tables,
+alert coverage, review dates and shell snippets. Every finding has
+file:line:col, a severity, a rule ID and a fix.
 
-With no PATH the whole repository is checked. PATHs and --changed-since
-limit what is reported; the whole repository is still read, because links
-and references cross files.
+With no PATH the whole repository is checked. PATHs (files or folders) and
+--changed-since limit what is checked and reported; the files their links
+and references lead to are read too, because those cross files.
 
 Output: text (grouped and coloured on a terminal, one line per finding
 otherwise), json, github (annotations, chosen automatically when
