@@ -7,6 +7,7 @@ import (
 	"cmp"
 	"fmt"
 	"slices"
+	"unicode/utf8"
 )
 
 // Position is a place in a file. Line and Column are 1-based; Column counts
@@ -16,6 +17,20 @@ type Position struct {
 	File   string `json:"file"`
 	Line   int    `json:"line"`
 	Column int    `json:"column"`
+}
+
+// InvalidUTF8At is the byte offset of the first byte of b that does not
+// start a valid UTF-8 sequence, or len(b): where a finding about text that
+// is not UTF-8 points.
+func InvalidUTF8At(b []byte) int {
+	for i := 0; i < len(b); {
+		r, size := utf8.DecodeRune(b[i:])
+		if r == utf8.RuneError && size <= 1 {
+			return i
+		}
+		i += size
+	}
+	return len(b)
 }
 
 func (p Position) String() string {

@@ -47,3 +47,11 @@ func TestSortAndString(t *testing.T) {
 		t.Errorf("Count = %d warnings and up, %d errors", Count(ds, Warning), Count(ds, Error))
 	}
 }
+
+func TestInvalidUTF8At(t *testing.T) {
+	for in, want := range map[string]int{"": 0, "abc": 3, "订单": 6, "ab\xffc": 2, "订\xe5\x8d": 3} {
+		if got := InvalidUTF8At([]byte(in)); got != want {
+			t.Errorf("InvalidUTF8At(%q) = %d, want %d", in, got, want)
+		}
+	}
+}

@@ -99,7 +99,7 @@ func read(path string, src []byte) (*Document, []diag.Diagnostic) {
 			Fix:     "remove the file or give it another extension"}}
 	}
 	if !utf8.Valid(src) {
-		return nil, []diag.Diagnostic{{Pos: d.Pos(firstInvalidUTF8(src)), Severity: diag.Error, Rule: RuleEncoding,
+		return nil, []diag.Diagnostic{{Pos: d.Pos(diag.InvalidUTF8At(src)), Severity: diag.Error, Rule: RuleEncoding,
 			Message: "invalid UTF-8",
 			Fix:     "save the file as UTF-8"}}
 	}
@@ -366,17 +366,6 @@ func lineStarts(src []byte) []int {
 		off += i + 1
 		starts = append(starts, off)
 	}
-}
-
-func firstInvalidUTF8(b []byte) int {
-	for i := 0; i < len(b); {
-		r, size := utf8.DecodeRune(b[i:])
-		if r == utf8.RuneError && size <= 1 {
-			return i
-		}
-		i += size
-	}
-	return 0
 }
 
 func truncate(s string, n int) string {

@@ -17,6 +17,7 @@ import (
 	gojson "github.com/goccy/go-json"
 
 	"github.com/opsqa/opsqa/internal/atomicfile"
+	"github.com/opsqa/opsqa/internal/diag"
 )
 
 // A snapshot file is JSON Lines: the first line is the header (everything
@@ -108,7 +109,7 @@ func errorAt(line int, text []byte, err error) *lineError {
 		offset = typ.Offset
 	}
 	if errors.Is(err, errInvalidUTF8) {
-		offset = int64(firstInvalidUTF8(text)) + 1
+		offset = int64(diag.InvalidUTF8At(text)) + 1
 	}
 	col := 1
 	if offset > 0 {
@@ -271,19 +272,6 @@ func ticketLines(data []byte) int {
 }
 
 var newline = []byte{'\n'}
-
-// firstInvalidUTF8 is the offset of the first byte of b that does not
-// start a valid UTF-8 sequence, or len(b).
-func firstInvalidUTF8(b []byte) int {
-	for i := 0; i < len(b); {
-		r, size := utf8.DecodeRune(b[i:])
-		if r == utf8.RuneError && size <= 1 {
-			return i
-		}
-		i += size
-	}
-	return len(b)
-}
 
 // readChunks reads r to its end and hands it to emit in chunks of whole
 // lines, numbered from 0: each read of size bytes is cut after its last
