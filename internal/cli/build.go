@@ -21,7 +21,6 @@ import (
 	"github.com/opsqa/opsqa/internal/report"
 	"github.com/opsqa/opsqa/internal/scorecard"
 	"github.com/opsqa/opsqa/internal/sitegen"
-	"github.com/opsqa/opsqa/internal/ticket"
 )
 
 type buildOptions struct {
@@ -241,16 +240,7 @@ func loadSiteInputs(env *Env, f siteInputFlags) (*siteInputs, error) {
 	if lr.Repo != nil {
 		src.Docs, src.Alerts = lr.Repo.Docs(), lint.Alerts(lr.Repo)
 	}
-	snapPath := f.Snapshot
-	if !filepath.IsAbs(snapPath) {
-		snapPath = filepath.Join(root, snapPath)
-	}
-	var ko kpi.Options
-	snap, tls, err := ticket.ReadSnapshotTimelines(snapPath, func(h *ticket.Snapshot) (ticket.Policy, time.Time, error) {
-		var err error
-		ko, err = kpiOptions(env, cfg, h, loc, f.AsOf, "", "")
-		return ko.Policy, ko.AsOf, err
-	})
+	snap, tls, ko, err := readSnapshot(env, cfg, loc, root, f.Snapshot, f.AsOf, "", "")
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 		why := fmt.Sprintf("no snapshot at %s: run 'opsqa incidents sync'", f.Snapshot)

@@ -106,18 +106,7 @@ func metricsRun(opts *metricsOptions) error {
 	if err != nil {
 		return usageError("read timezone %q in %s: %v", cfg.Timezone, config.FileName, err)
 	}
-	path := opts.Snapshot
-	if !filepath.IsAbs(path) {
-		path = filepath.Join(root, path)
-	}
-	// The options need the snapshot's time; the timelines are built as
-	// the tickets are read.
-	var o kpi.Options
-	snap, tls, err := ticket.ReadSnapshotTimelines(path, func(h *ticket.Snapshot) (ticket.Policy, time.Time, error) {
-		var err error
-		o, err = kpiOptions(env, cfg, h, loc, opts.AsOf, opts.From, opts.To)
-		return o.Policy, o.AsOf, err
-	})
+	snap, tls, o, err := readSnapshot(env, cfg, loc, root, opts.Snapshot, opts.AsOf, opts.From, opts.To)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
 			return usageError("no snapshot at %s: run 'opsqa incidents sync' first, or pass --snapshot", opts.Snapshot)
@@ -152,6 +141,22 @@ func metricsRun(opts *metricsOptions) error {
 		return errTargetMissed
 	}
 	return nil
+}
+
+// readSnapshot reads the snapshot at path (relative to root) with its
+// timelines built as the tickets are read, under the KPI options that
+// kpiOptions decides from the flags and the snapshot's time.
+func readSnapshot(env *Env, cfg *config.Config, loc *time.Location, root, path, asOfFlag, fromFlag, toFlag string) (*ticket.Snapshot, []ticket.Timeline, kpi.Options, error) {
+	if !filepath.IsAbs(path) {
+		path = filepath.Join(root, path)
+	}
+	var o kpi.Options
+	snap, tls, err := ticket.ReadSnapshotTimelines(path, func(h *ticket.Snapshot) (ticket.Policy, time.Time, error) {
+		var err error
+		o, err = kpiOptions(env, cfg, h, loc, asOfFlag, fromFlag, toFlag)
+		return o.Policy, o.AsOf, err
+	})
+	return snap, tls, o, err
 }
 
 // kpiOptions decides the period the KPIs are computed over, for metrics
