@@ -180,12 +180,8 @@ func scanAlerts(repo *Repository, runbooks []*document.Document) *alertScan {
 	if len(files.docs) == 0 {
 		return s
 	}
-	var sups []suppression
 	for _, doc := range files.docs {
-		sups = append(sups, docSuppressions(doc)...)
-	}
-	for _, doc := range files.docs {
-		s.scanRuleFile(repo, doc, sups)
+		s.scanRuleFile(repo, doc, files.suppressions)
 	}
 	names := map[string]bool{}
 	var all []string
@@ -206,43 +202,48 @@ func scanAlerts(repo *Repository, runbooks []*document.Document) *alertScan {
 	return s
 }
 
-// ruleFileSet is what the alert_rules globs found: the rule files that
-// parse, and findings for the globs that match nothing and the files that
-// cannot be read or parsed.
+// ruleFileSet is what the alert_rules globs found: the rule files, those
+// of them that parse and the suppression comments in those, and findings
+// for the globs that match nothing and the files that cannot be read or
+// parsed.
 type ruleFileSet struct {
-	names    []string // every file the globs matched, read or not
-	docs     []*document.Document
-	findings []diag.Diagnostic
+	names        []string
+	docs         []*document.Document
+	suppressions []suppression
+	findings     []diag.Diagnostic
 }
 
-// alertRuleFiles reads and parses the rule files of opsqa.yaml
-// alert_rules once. Every run reads them (the alert-runbooks rule is a
-// repository rule), so they are added to Files then.
+// globRuleFiles finds the rule files of opsqa.yaml alert_rules. They are
+// files opsqa lints, so they join Files: counted, and accepted as paths.
+func (r *Repository) globRuleFiles() {
+	set := &r.ruleFiles
+	var files []string
+	fsys := os.DirFS(r.Root)
+	for i, pattern := range r.Config.AlertRules {
+		m, err := doublestar.Glob(fsys, pattern)
+		if err == nil && len(m) == 0 {
+			err = errNoMatch
+		}
+		if err != nil {
+			pos := diag.Position{File: config.FileName}
+			if r.ConfigDoc != nil && r.ConfigDoc.FrontMatter != nil {
+				pos = configPos(r.ConfigDoc, "alert_rules", i)
+			}
+			set.findings = append(set.findings, diag.Diagnostic{Pos: pos, Fix: "fix the glob; it is relative to the repository root",
+				Message: fmt.Sprintf("alert_rules pattern %q: %v", pattern, err)})
+			continue
+		}
+		files = append(files, m...)
+	}
+	slices.Sort(files)
+	set.names = slices.Compact(files)
+	r.Files = append(r.Files, set.names...)
+}
+
+// alertRuleFiles reads and parses the rule files once, on first use.
 func (r *Repository) alertRuleFiles() *ruleFileSet {
 	r.ruleFilesOnce.Do(func() {
 		set := &r.ruleFiles
-		var files []string
-		fsys := os.DirFS(r.Root)
-		for i, pattern := range r.Config.AlertRules {
-			m, err := doublestar.Glob(fsys, pattern)
-			if err == nil && len(m) == 0 {
-				err = errNoMatch
-			}
-			if err != nil {
-				pos := diag.Position{File: config.FileName}
-				if r.ConfigDoc != nil && r.ConfigDoc.FrontMatter != nil {
-					pos = configPos(r.ConfigDoc, "alert_rules", i)
-				}
-				set.findings = append(set.findings, diag.Diagnostic{Pos: pos, Fix: "fix the glob; it is relative to the repository root",
-					Message: fmt.Sprintf("alert_rules pattern %q: %v", pattern, err)})
-				continue
-			}
-			files = append(files, m...)
-		}
-		slices.Sort(files)
-		set.names = slices.Compact(files)
-		// They are checked files too, counted and accepted as paths.
-		r.Files = append(r.Files, set.names...)
 		for _, name := range set.names {
 			src, err := os.ReadFile(filepath.Join(r.Root, filepath.FromSlash(name)))
 			if err != nil {
@@ -253,6 +254,7 @@ func (r *Repository) alertRuleFiles() *ruleFileSet {
 			set.findings = append(set.findings, ds...)
 			if doc != nil && doc.FrontMatter != nil {
 				set.docs = append(set.docs, doc)
+				set.suppressions = append(set.suppressions, docSuppressions(doc)...)
 			}
 		}
 	})

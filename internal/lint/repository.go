@@ -48,9 +48,9 @@ type Repository struct {
 	// walkFindings are problems met while walking: unreadable folders,
 	// the configuration file.
 	walkFindings []diag.Diagnostic
-	// ruleFiles are the Prometheus rule files of alert_rules, read on
-	// first use: the alerts rule, the coverage and the suppressions in
-	// them all need them.
+	// ruleFiles are the Prometheus rule files of alert_rules, found by
+	// Load and read on first use: the alerts rule, the coverage and the
+	// suppressions in them all need them.
 	ruleFilesOnce sync.Once
 	ruleFiles     ruleFileSet
 }
@@ -68,8 +68,8 @@ type entry struct {
 	suppressions []suppression
 }
 
-// Load finds opsqa.yaml and every Markdown file under the collections'
-// top folders; it parses none of the documents yet. Unreadable or
+// Load finds opsqa.yaml, the alert rule files it names and every Markdown
+// file under the collections' top folders; it parses none of them yet. Unreadable or
 // malformed files become findings; only an unreadable root is an error.
 func Load(root string) (*Repository, error) {
 	if _, err := os.Stat(root); err != nil {
@@ -77,6 +77,7 @@ func Load(root string) (*Repository, error) {
 	}
 	repo := &Repository{Root: root, byPath: map[string]*entry{}, byBase: map[string][]*entry{}}
 	repo.loadConfig()
+	repo.globRuleFiles()
 	for _, top := range repo.topFolders() {
 		for _, f := range repo.walk(top) {
 			e := &entry{file: f, kind: repo.Config.KindOf(f.rel)}
@@ -370,7 +371,6 @@ func unreadable(rel string, err error) diag.Diagnostic {
 // Holds reports whether the slash-separated path is, or is a folder of,
 // a file the repository looked at.
 func (r *Repository) Holds(p string) bool {
-	r.alertRuleFiles() // they are files opsqa lints too
 	for _, f := range r.Files {
 		if inPaths(f, []string{p}) {
 			return true

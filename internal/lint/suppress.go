@@ -65,10 +65,7 @@ func findSuppressions(repo *Repository) []suppression {
 	if repo.ConfigDoc != nil {
 		out = append(out, docSuppressions(repo.ConfigDoc)...)
 	}
-	for _, d := range repo.alertRuleFiles().docs {
-		out = append(out, docSuppressions(d)...)
-	}
-	return out
+	return append(out, repo.alertRuleFiles().suppressions...)
 }
 
 func docSuppressions(d *document.Document) []suppression {
