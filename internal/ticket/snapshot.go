@@ -189,8 +189,11 @@ func decodeTickets(r io.Reader, firstLine, size, announced int, build *timelineB
 	// Chunks go back to the reader once decoded: decoding copies every
 	// string out, so two buffers per CPU serve the whole file.
 	free := make(chan []byte, 2*runtime.GOMAXPROCS(0)+1)
+	// The error reported is the first in the file: that of the earliest
+	// chunk with one.
 	var mu sync.Mutex
-	var errs []error // by chunk, so that the first error in the file wins
+	var firstErr error
+	errChunk := -1
 	var wg sync.WaitGroup
 	for range runtime.GOMAXPROCS(0) {
 		wg.Go(func() {
@@ -220,8 +223,9 @@ func decodeTickets(r io.Reader, firstLine, size, announced int, build *timelineB
 				}
 				if err != nil {
 					mu.Lock()
-					errs = append(errs, make([]error, max(0, j.index+1-len(errs)))...)
-					errs[j.index] = err
+					if errChunk < 0 || j.index < errChunk {
+						firstErr, errChunk = err, j.index
+					}
 					mu.Unlock()
 				}
 			}
@@ -241,10 +245,8 @@ func decodeTickets(r io.Reader, firstLine, size, announced int, build *timelineB
 	if readErr != nil {
 		return nil, nil, readErr
 	}
-	for _, err := range errs {
-		if err != nil {
-			return nil, nil, err
-		}
+	if firstErr != nil {
+		return nil, nil, firstErr
 	}
 	switch {
 	case held < announced:
