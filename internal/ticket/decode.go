@@ -139,8 +139,11 @@ func (d *lineDecoder) intern(t *Ticket) {
 	}
 	for i := range t.Events {
 		e := &t.Events[i]
+		d.str(&e.Actor.Login) // timelines keep the logins of responders
+		if d.build != nil {
+			continue // the events themselves are dropped
+		}
 		d.str((*string)(&e.Kind))
-		d.str(&e.Actor.Login)
 		d.str(&e.Actor.Type)
 		d.str(&e.Label)
 		d.str(&e.Assignee)
