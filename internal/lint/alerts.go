@@ -266,12 +266,7 @@ func (r *Repository) alertRuleFiles() *ruleFileSet {
 // file: a heartbeat alert that pages nobody needs no runbook.
 func exempt(sups []suppression, file *document.Document, node *yaml.Node) bool {
 	line := file.NodePos(node).Line
-	for _, s := range sups {
-		if s.ok && s.file == file.Path && (s.line == 0 || s.line == line) && slices.Contains(s.rules, ruleAlertRunbooks) {
-			return true
-		}
-	}
-	return false
+	return slices.ContainsFunc(sups, func(s suppression) bool { return s.silences(file.Path, line, ruleAlertRunbooks) })
 }
 
 // scanRuleFile reads the alerting rules of one rule file.

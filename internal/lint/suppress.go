@@ -29,6 +29,12 @@ type suppression struct {
 	ok    bool // has a reason
 }
 
+// silences reports whether the suppression, with its reason, silences
+// rule on that line of file.
+func (s suppression) silences(file string, line int, rule string) bool {
+	return s.ok && s.file == file && (s.line == 0 || s.line == line) && slices.Contains(s.rules, rule)
+}
+
 var suppressionRule = Rule{
 	ID:      "suppression",
 	Summary: "every inline suppression names known rules and gives a reason",
@@ -110,11 +116,6 @@ func applySuppressions(repo *Repository, ds []diag.Diagnostic) []diag.Diagnostic
 		if d.Rule == suppressionRule.ID {
 			return false
 		}
-		for _, s := range sups {
-			if s.ok && s.file == d.Pos.File && (s.line == 0 || s.line == d.Pos.Line) && slices.Contains(s.rules, d.Rule) {
-				return true
-			}
-		}
-		return false
+		return slices.ContainsFunc(sups, func(s suppression) bool { return s.silences(d.Pos.File, d.Pos.Line, d.Rule) })
 	})
 }

@@ -86,9 +86,9 @@ func load(fsys fs.FS) (*Set, error) {
 	return s, nil
 }
 
-// Compiled returns the named schema, compiling it on first use; nil when
+// compiled returns the named schema, compiling it on first use; nil when
 // there is no such schema.
-func (s *Set) Compiled(name string) (*jsonschema.Schema, error) {
+func (s *Set) compiled(name string) (*jsonschema.Schema, error) {
 	l, ok := s.schemas[name]
 	if !ok {
 		return nil, nil
@@ -114,7 +114,7 @@ type Locator func(*yaml.Node) diag.Position
 // against the named schema and returns findings positioned through loc.
 // what names the document in messages ("runbook front matter").
 func (s *Set) Validate(name string, value any, root *yaml.Node, loc Locator, what string) []diag.Diagnostic {
-	sch, err := s.Compiled(name)
+	sch, err := s.compiled(name)
 	switch {
 	case err != nil:
 		return []diag.Diagnostic{{Pos: loc(root), Severity: diag.Error, Rule: Rule, Message: err.Error()}}

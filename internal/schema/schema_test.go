@@ -14,12 +14,12 @@ func TestShippedSchemasCompile(t *testing.T) {
 		t.Fatalf("%d schemas loaded, want every *.schema.json", len(s.schemas))
 	}
 	for name := range s.schemas {
-		sch, err := s.Compiled(name)
+		sch, err := s.compiled(name)
 		if err != nil || sch == nil {
 			t.Errorf("%s: %v", name, err)
 		}
 	}
-	if sch, err := s.Compiled("no-such-kind"); sch != nil || err != nil {
+	if sch, err := s.compiled("no-such-kind"); sch != nil || err != nil {
 		t.Errorf("unknown schema: got %v, %v; want nil, nil", sch, err)
 	}
 }
