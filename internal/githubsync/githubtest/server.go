@@ -472,15 +472,20 @@ func etagMatches(header, etag string) bool {
 
 // page reads per_page and page as GitHub does: per_page defaults to 30
 // and is capped at 100.
-func page(q url.Values) (perPage, pageNo int) {
-	perPage, pageNo = 30, 1
+// page is the page that q asks of a list of n items: the items [lo, hi),
+// its number and the number of the last page.
+func page(q url.Values, n int) (lo, hi, pageNo, last int) {
+	perPage, pageNo := 30, 1
 	if v, err := strconv.Atoi(q.Get("per_page")); err == nil && v > 0 {
 		perPage = min(v, 100)
 	}
 	if v, err := strconv.Atoi(q.Get("page")); err == nil && v > 0 {
 		pageNo = v
 	}
-	return perPage, pageNo
+	last = max(1, (n+perPage-1)/perPage)
+	lo = min((pageNo-1)*perPage, n)
+	hi = min(lo+perPage, n)
+	return lo, hi, pageNo, last
 }
 
 // links builds a Link header for page pageNo of last, on the
@@ -559,10 +564,7 @@ func (s *Server) listIssues(q url.Values) (any, string, bool) {
 		}
 		return less
 	})
-	perPage, pageNo := page(q)
-	last := max(1, (len(list)+perPage-1)/perPage)
-	lo := min((pageNo-1)*perPage, len(list))
-	hi := min(lo+perPage, len(list))
+	lo, hi, pageNo, last := page(q, len(list))
 	out := make([]map[string]any, 0, hi-lo)
 	for _, is := range list[lo:hi] {
 		out = append(out, s.issueJSON(is))
@@ -582,10 +584,7 @@ func (s *Server) timeline(n int, q url.Values) (any, string, bool) {
 	if !ok {
 		return nil, "", false
 	}
-	perPage, pageNo := page(q)
-	last := max(1, (len(events)+perPage-1)/perPage)
-	lo := min((pageNo-1)*perPage, len(events))
-	hi := min(lo+perPage, len(events))
+	lo, hi, pageNo, last := page(q, len(events))
 	out := make([]map[string]any, 0, hi-lo)
 	for i, e := range events[lo:hi] {
 		out = append(out, s.eventJSON(&c, lo+i, e))
