@@ -3,6 +3,8 @@ package cli
 import (
 	"errors"
 	"fmt"
+
+	"github.com/opsqa/opsqa/internal/pipeline"
 )
 
 // Exit codes, as DESIGN.md fixes them.
@@ -34,6 +36,16 @@ var errFindings = &exitError{code: ExitFindings, err: errors.New("findings at er
 
 // errTargetMissed is returned by --check when a KPI target is missed.
 var errTargetMissed = &exitError{code: ExitFindings, err: errors.New("a KPI target is missed")}
+
+// pipelineError marks the pipeline's configuration errors as usage
+// errors; any other error is a failure to run.
+func pipelineError(err error) error {
+	var ce *pipeline.ConfigError
+	if errors.As(err, &ce) {
+		return &exitError{code: ExitUsage, err: err}
+	}
+	return err
+}
 
 // exitCode maps an error returned by a command to the process exit code:
 // anything not marked otherwise is a failure to run.

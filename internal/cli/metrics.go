@@ -4,19 +4,12 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
-	"path/filepath"
 	"strings"
-	"time"
 
 	"github.com/spf13/cobra"
 
-	"github.com/opsqa/opsqa/internal/config"
-	"github.com/opsqa/opsqa/internal/document"
-	"github.com/opsqa/opsqa/internal/kpi"
-	"github.com/opsqa/opsqa/internal/lint"
+	"github.com/opsqa/opsqa/internal/pipeline"
 	"github.com/opsqa/opsqa/internal/report"
-	"github.com/opsqa/opsqa/internal/ticket"
 )
 
 type metricsOptions struct {
@@ -98,33 +91,18 @@ func metricsRun(opts *metricsOptions) error {
 	if err != nil {
 		return err
 	}
-	cfg, err := config.Load(os.DirFS(root))
-	if err != nil {
-		return usageError("%v", err)
-	}
-	loc, err := time.LoadLocation(cfg.Timezone)
-	if err != nil {
-		return usageError("read timezone %q in %s: %v", cfg.Timezone, config.FileName, err)
-	}
-	snap, tls, o, err := readSnapshot(env, cfg, loc, root, opts.Snapshot, opts.AsOf, opts.From, opts.To)
+	res, err := pipeline.Metrics(pipeline.MetricsOptions{Root: root, Snapshot: opts.Snapshot,
+		AsOf: opts.AsOf, From: opts.From, To: opts.To, Now: env.Now})
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
 			return usageError("no snapshot at %s: run 'opsqa incidents sync' first, or pass --snapshot", opts.Snapshot)
 		}
-		return err
+		return pipelineError(err)
 	}
-	repo, err := lint.Load(root)
-	if err != nil {
-		return err
-	}
-	pms, warnings := postmortems(repo.OfKind("postmortem"))
-	for _, w := range warnings {
+	for _, w := range res.Warnings {
 		fmt.Fprintf(env.ErrOut, "opsqa: %s\n", w)
 	}
-	o.Postmortems = pms
-	tls, use := kpi.Complete(tls, o)
-	m := kpi.ComputeTimelines(tls, snap.Tickets, o, use)
-
+	m := res.Metrics
 	switch opts.Format {
 	case "json":
 		err = report.MetricsJSON(env.Out, m)
@@ -141,140 +119,4 @@ func metricsRun(opts *metricsOptions) error {
 		return errTargetMissed
 	}
 	return nil
-}
-
-// readSnapshot reads the snapshot at path (relative to root) with its
-// timelines built as the tickets are read, under the KPI options that
-// kpiOptions decides from the flags and the snapshot's time.
-func readSnapshot(env *Env, cfg *config.Config, loc *time.Location, root, path, asOfFlag, fromFlag, toFlag string) (*ticket.Snapshot, []ticket.Timeline, kpi.Options, error) {
-	if !filepath.IsAbs(path) {
-		path = filepath.Join(root, path)
-	}
-	var o kpi.Options
-	snap, tls, err := ticket.ReadSnapshotTimelines(path, func(h *ticket.Snapshot) (ticket.Policy, time.Time, error) {
-		var err error
-		o, err = kpiOptions(env, cfg, h, loc, asOfFlag, fromFlag, toFlag)
-		return o.Policy, o.AsOf, err
-	})
-	return snap, tls, o, err
-}
-
-// kpiOptions decides the period the KPIs are computed over, for metrics
-// and the site alike. The as-of time defaults to when the snapshot was
-// taken, not to now: the data is only as fresh as the snapshot, and an
-// open ticket cannot be judged past its deadline on days nobody looked.
-// The period ends at the as-of time (or after the --to day) and starts six
-// calendar months earlier unless --from says otherwise.
-func kpiOptions(env *Env, cfg *config.Config, snap *ticket.Snapshot, loc *time.Location, asOfFlag, fromFlag, toFlag string) (kpi.Options, error) {
-	asOf := snap.SyncedAt
-	if asOf.IsZero() {
-		asOf = env.Now()
-	}
-	var err error
-	if asOfFlag != "" {
-		if asOf, err = parseAsOf(asOfFlag, loc); err != nil {
-			return kpi.Options{}, err
-		}
-	}
-	to := asOf
-	if toFlag != "" {
-		d, err := parseDay("to", toFlag, loc)
-		if err != nil {
-			return kpi.Options{}, err
-		}
-		to = d.AddDate(0, 0, 1)
-	}
-	var from time.Time
-	if fromFlag != "" {
-		if from, err = parseDay("from", fromFlag, loc); err != nil {
-			return kpi.Options{}, err
-		}
-	} else {
-		b := to.In(loc).AddDate(0, -6, 0)
-		from = time.Date(b.Year(), b.Month(), b.Day(), 0, 0, 0, 0, loc)
-	}
-	if !from.Before(to) {
-		return kpi.Options{}, usageError("the period is empty: --from %s is not before --to %s", from.Format(time.DateOnly), to.Add(-time.Nanosecond).In(loc).Format(time.DateOnly))
-	}
-	o, err := kpi.OptionsFromConfig(cfg, from, to, asOf)
-	if err != nil {
-		return kpi.Options{}, usageError("%v", err)
-	}
-	return o, nil
-}
-
-// parseAsOf reads an RFC 3339 time or a date (midnight in loc).
-func parseAsOf(s string, loc *time.Location) (time.Time, error) {
-	if t, err := time.Parse(time.RFC3339, s); err == nil {
-		return t, nil
-	}
-	if t, err := time.ParseInLocation(time.DateOnly, s, loc); err == nil {
-		return t, nil
-	}
-	return time.Time{}, usageError("--as-of %q is neither an RFC 3339 time nor a date (YYYY-MM-DD)", s)
-}
-
-func parseDay(name, s string, loc *time.Location) (time.Time, error) {
-	t, err := time.ParseInLocation(time.DateOnly, s, loc)
-	if err != nil {
-		return time.Time{}, usageError("--%s %q is not a date (YYYY-MM-DD)", name, s)
-	}
-	return t, nil
-}
-
-// postmortemFront is the part of a postmortem's front matter that carries
-// milestones. Times are read as strings so that one bad value costs only
-// that milestone.
-type postmortemFront struct {
-	Title      string            `yaml:"title"`
-	Incident   int               `yaml:"incident"`
-	Service    string            `yaml:"service"`
-	Severity   string            `yaml:"severity"`
-	Milestones map[string]string `yaml:"milestones"`
-}
-
-// postmortems reads the milestones of the postmortem documents. A
-// document whose front matter cannot be read is left out with a warning:
-// lint reports it in full, and the KPIs still come out from the issues.
-func postmortems(docs []*document.Document) ([]kpi.Postmortem, []string) {
-	var out []kpi.Postmortem
-	var warnings []string
-	for _, d := range docs {
-		pm, err := readPostmortem(d)
-		if err != nil {
-			warnings = append(warnings, fmt.Sprintf("postmortem %s left out of the KPIs: %v", d.Path, err))
-			continue
-		}
-		out = append(out, pm)
-	}
-	return out, warnings
-}
-
-func readPostmortem(doc *document.Document) (kpi.Postmortem, error) {
-	if doc.FrontMatter == nil {
-		return kpi.Postmortem{}, errors.New("its front matter cannot be read")
-	}
-	var fm postmortemFront
-	if err := doc.Decode(&fm); err != nil {
-		return kpi.Postmortem{}, err
-	}
-	if fm.Incident <= 0 {
-		return kpi.Postmortem{}, errors.New("no incident number")
-	}
-	pm := kpi.Postmortem{Incident: fm.Incident, Path: doc.Path, Title: fm.Title, Service: fm.Service, Severity: fm.Severity}
-	for name, dst := range map[string]**time.Time{
-		"started": &pm.Started, "detected": &pm.Detected, "acknowledged": &pm.Acknowledged,
-		"mitigated": &pm.Mitigated, "resolved": &pm.Resolved,
-	} {
-		v, ok := fm.Milestones[name]
-		if !ok || v == "" {
-			continue
-		}
-		t, err := ticket.ParseFormTime(v, time.UTC)
-		if err != nil {
-			return kpi.Postmortem{}, fmt.Errorf("milestone %s: %w", name, err)
-		}
-		*dst = &t
-	}
-	return pm, nil
 }

@@ -7,7 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/opsqa/opsqa/internal/lint"
+	"github.com/opsqa/opsqa/internal/pipeline"
 )
 
 type rulesOptions struct {
@@ -52,7 +52,7 @@ type ruleDoc struct {
 
 func rulesRun(opts *rulesOptions) error {
 	var docs []ruleDoc
-	for _, r := range lint.Rules() {
+	for _, r := range pipeline.Rules() {
 		if opts.Rule != "" && r.ID != opts.Rule {
 			continue
 		}

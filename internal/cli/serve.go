@@ -1,9 +1,11 @@
 package cli
 
 import (
+	"fmt"
+
 	"github.com/spf13/cobra"
 
-	"github.com/opsqa/opsqa/internal/sitegen"
+	"github.com/opsqa/opsqa/internal/pipeline"
 )
 
 type serveOptions struct {
@@ -52,12 +54,12 @@ func serveRun(opts *serveOptions) error {
 	if opts.Port <= 0 || opts.Port > 65535 {
 		return usageError("--port %d is not a port number", opts.Port)
 	}
-	in, err := loadSiteInputs(opts.env, siteInputFlags{Root: opts.Root, AsOf: opts.AsOf, Snapshot: opts.Snapshot})
+	site, err := loadSite(opts.env, siteFlags{Root: opts.Root, AsOf: opts.AsOf, Snapshot: opts.Snapshot})
 	if err != nil {
 		return err
 	}
-	for _, w := range in.warnings {
-		opts.env.ErrOut.Write([]byte("note: " + w + "\n"))
+	for _, w := range site.Warnings {
+		fmt.Fprintf(opts.env.ErrOut, "note: %s\n", w)
 	}
-	return sitegen.Serve(in.site, sitegen.ServeOptions{Bind: opts.Bind, Port: opts.Port})
+	return pipeline.Serve(site, pipeline.ServeOptions{Bind: opts.Bind, Port: opts.Port})
 }

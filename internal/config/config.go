@@ -104,6 +104,9 @@ type KPI struct {
 	ResolvedWithinSeconds      int64            `yaml:"resolved_within_seconds"`
 	ResolvedWithinTargetRatio  float64          `yaml:"resolved_within_target_ratio"`
 	FirstResponseTargetSeconds map[string]int64 `yaml:"first_response_target_seconds"`
+	// FirstResponseTargetRatio is the share of tickets that must get their
+	// first response within their severity's target.
+	FirstResponseTargetRatio float64 `yaml:"first_response_target_ratio"`
 	// ResponseSignals lists what counts as a first response: "comment",
 	// "assignment", "label" (an acknowledged label).
 	ResponseSignals []string `yaml:"response_signals"`
@@ -169,6 +172,7 @@ func Default() *Config {
 			MTTRTargetSeconds:         1800,
 			ResolvedWithinSeconds:     86400,
 			ResolvedWithinTargetRatio: 0.8,
+			FirstResponseTargetRatio:  0.8,
 			ResponseSignals:           []string{"comment"},
 			Responders:                "anyone",
 			Resolution:                "final-close",

@@ -50,3 +50,12 @@ func distance(a, b string) int {
 	}
 	return prev[len(rb)]
 }
+
+// DidYouMean returns `; did you mean "x"?` for a near miss of got among
+// candidates (Suggest), or "", to end a message with.
+func DidYouMean(got string, candidates []string) string {
+	if s := Suggest(got, candidates); s != "" {
+		return `; did you mean "` + s + `"?`
+	}
+	return ""
+}

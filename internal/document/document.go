@@ -311,6 +311,32 @@ func (d *Document) Lookup(key string) (k, v *yaml.Node) {
 	return MapLookup(d.FrontMatter, key)
 }
 
+// PosAt finds a value of the front matter (or of a YAML file) by keys
+// and list indexes, such as PosAt("teams", 0, "members"); where the path
+// stops early, the position of the last node found.
+func (d *Document) PosAt(path ...any) diag.Position {
+	n := d.FrontMatter
+	for _, seg := range path {
+		if n == nil {
+			break
+		}
+		switch s := seg.(type) {
+		case string:
+			_, v := MapLookup(n, s)
+			if v == nil {
+				return d.NodePos(n)
+			}
+			n = v
+		case int:
+			if s >= len(n.Content) {
+				return d.NodePos(n)
+			}
+			n = n.Content[s]
+		}
+	}
+	return d.NodePos(n)
+}
+
 // MapLookup returns the key and value nodes of key in a mapping node.
 func MapLookup(m *yaml.Node, key string) (k, v *yaml.Node) {
 	if m == nil || m.Kind != yaml.MappingNode {

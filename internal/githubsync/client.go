@@ -96,45 +96,24 @@ func (e *APIError) Error() string {
 // as If-None-Match; a 304 comes back as a response with status 304 and v
 // untouched.
 func (c *client) get(ctx context.Context, u, etag string, v any) (*response, error) {
-	attempt, rateWaits := 0, 0
-	secondary := SecondaryMinWait
-	var last error
+	r := retries{secondary: SecondaryMinWait}
 	for {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		attempt++
-		req, err := c.gh.NewRequest(http.MethodGet, u, nil)
+		r.attempt++
+		req, err := c.newGet(ctx, u, etag)
 		if err != nil {
-			return nil, fmt.Errorf("build request: %w", err)
+			return nil, err
 		}
-		if !sameOrigin(req.URL, c.gh.BaseURL) {
-			// The token travels with every request; never send it
-			// elsewhere, whatever a Link header says.
-			return nil, fmt.Errorf("refuse to follow %s: not on the API host %s", redact(req.URL), c.gh.BaseURL.Host)
-		}
-		if etag != "" {
-			req.Header.Set("If-None-Match", etag)
-		}
-		req = req.WithContext(ctx)
-		c.requests++
-		resp, err := c.http.Do(req)
-		var body []byte
-		if err == nil {
-			body, err = io.ReadAll(io.LimitReader(resp.Body, maxBody))
-			resp.Body.Close()
-		}
+		resp, body, err := c.send(req)
 		if err != nil {
 			if ctx.Err() != nil {
 				return nil, ctx.Err()
 			}
 			// Timeouts, refused and dropped connections, bodies cut
 			// short: all worth another try.
-			last = fmt.Errorf("GET %s: %w", redact(req.URL), stripURL(err))
-			if attempt >= MaxAttempts {
-				return nil, fmt.Errorf("%w (gave up after %d attempts)", last, attempt)
-			}
-			if err := c.backoff(ctx, attempt); err != nil {
+			if err := c.retryTransient(ctx, r.attempt, fmt.Errorf("GET %s: %w", redact(req.URL), stripURL(err))); err != nil {
 				return nil, err
 			}
 			continue
@@ -146,11 +125,7 @@ func (c *client) get(ctx context.Context, u, etag string, v any) (*response, err
 		case s >= 200 && s < 300:
 			if v != nil {
 				if err := json.Unmarshal(body, v); err != nil {
-					last = fmt.Errorf("decode GET %s: %w", redact(req.URL), err)
-					if attempt >= MaxAttempts {
-						return nil, fmt.Errorf("%w (gave up after %d attempts)", last, attempt)
-					}
-					if err := c.backoff(ctx, attempt); err != nil {
+					if err := c.retryTransient(ctx, r.attempt, fmt.Errorf("decode GET %s: %w", redact(req.URL), err)); err != nil {
 						return nil, err
 					}
 					continue
@@ -158,82 +133,76 @@ func (c *client) get(ctx context.Context, u, etag string, v any) (*response, err
 			}
 			return &response{status: s, header: resp.Header, body: body}, nil
 		case s == http.StatusForbidden || s == http.StatusTooManyRequests:
-			eb := decodeError(body)
-			wait, limited := c.rateLimitWait(resp, eb, &secondary)
-			if !limited {
-				return nil, &APIError{Method: "GET", URL: redact(req.URL), Status: s, Message: eb.Message, Attempts: attempt}
-			}
-			rateWaits++
-			if wait > MaxWait {
-				return nil, fmt.Errorf("GET %s: rate limit exhausted until %s; try again then", redact(req.URL), c.now().Add(wait).UTC().Format(time.RFC3339))
-			}
-			if rateWaits > maxRateLimitWaits {
-				return nil, &APIError{Method: "GET", URL: redact(req.URL), Status: s, Message: eb.Message + " (still rate limited after " + strconv.Itoa(maxRateLimitWaits) + " waits)"}
-			}
-			// A rate-limited request was not served: it does not use up
-			// a transient attempt.
-			attempt--
-			if err := c.wait(ctx, wait); err != nil {
+			if err := c.waitRateLimit(ctx, req, resp, body, &r); err != nil {
 				return nil, err
 			}
 		case s >= 500:
-			eb := decodeError(body)
-			last = &APIError{Method: "GET", URL: redact(req.URL), Status: s, Message: eb.Message, Attempts: attempt}
-			if attempt >= MaxAttempts {
-				return nil, last
-			}
-			if err := c.backoff(ctx, attempt); err != nil {
+			failure := &APIError{Method: "GET", URL: redact(req.URL), Status: s, Message: decodeError(body).Message, Attempts: r.attempt}
+			if err := c.retryTransient(ctx, r.attempt, failure); err != nil {
 				return nil, err
 			}
 		default:
-			eb := decodeError(body)
-			return nil, &APIError{Method: "GET", URL: redact(req.URL), Status: s, Message: eb.Message, Attempts: attempt}
+			return nil, &APIError{Method: "GET", URL: redact(req.URL), Status: s, Message: decodeError(body).Message, Attempts: r.attempt}
 		}
 	}
 }
 
-// rateLimitWait tells whether a 403 or 429 is a rate limit and how long to
-// wait. Primary limit: x-ratelimit-remaining is 0, wait until
-// x-ratelimit-reset. Secondary limit: Retry-After when given, else a
-// minimum wait that doubles each time. A 403 that is neither (no
-// permission, SSO required) is not a rate limit.
-func (c *client) rateLimitWait(resp *http.Response, eb errorBody, secondary *time.Duration) (time.Duration, bool) {
-	h := resp.Header
-	if ra := h.Get("Retry-After"); ra != "" {
-		if secs, err := strconv.Atoi(strings.TrimSpace(ra)); err == nil && secs >= 0 {
-			return time.Duration(secs) * time.Second, true
-		}
-		if at, err := http.ParseTime(ra); err == nil {
-			return max(at.Sub(c.now()), 0), true
-		}
-	}
-	if h.Get("X-RateLimit-Remaining") == "0" {
-		if reset, err := strconv.ParseInt(h.Get("X-RateLimit-Reset"), 10, 64); err == nil {
-			// The reset is on GitHub's clock: measure it from the
-			// response's Date when there is one, so a skewed local clock
-			// neither wakes too early nor sleeps too long. One second
-			// more, because both are rounded down to a second.
-			now := c.now()
-			if d, err := http.ParseTime(h.Get("Date")); err == nil {
-				now = d
-			}
-			return max(time.Unix(reset, 0).Sub(now)+time.Second, time.Second), true
-		}
-		return c.nextSecondary(secondary), true
-	}
-	msg := strings.ToLower(eb.Message + " " + eb.DocumentationURL)
-	if resp.StatusCode == http.StatusTooManyRequests ||
-		strings.Contains(msg, "rate limit") || strings.Contains(msg, "rate-limit") ||
-		strings.Contains(msg, "abuse") {
-		return c.nextSecondary(secondary), true
-	}
-	return 0, false
+// retries is what one request has used of its bounds, kept across its
+// tries so that get can stop at MaxAttempts and maxRateLimitWaits.
+type retries struct {
+	// attempt counts the tries that may fail transiently, the current one
+	// included; tries that met a rate limit are not among them.
+	attempt int
+	// rateWaits counts the rate limits waited out.
+	rateWaits int
+	// secondary is the wait for the next secondary rate limit that names
+	// no time; it doubles with each one.
+	secondary time.Duration
 }
 
-func (c *client) nextSecondary(d *time.Duration) time.Duration {
-	w := *d
-	*d = min(*d*2, 16*time.Minute)
-	return w
+// newGet builds one try of a GET of u. It is built against the API base
+// and refused for any other host, because the token travels with every
+// request and a Link header could point anywhere.
+func (c *client) newGet(ctx context.Context, u, etag string) (*http.Request, error) {
+	req, err := c.gh.NewRequest(http.MethodGet, u, nil)
+	if err != nil {
+		return nil, fmt.Errorf("build request: %w", err)
+	}
+	if !sameOrigin(req.URL, c.gh.BaseURL) {
+		return nil, fmt.Errorf("refuse to follow %s: not on the API host %s", redact(req.URL), c.gh.BaseURL.Host)
+	}
+	if etag != "" {
+		req.Header.Set("If-None-Match", etag)
+	}
+	return req.WithContext(ctx), nil
+}
+
+// send makes one try of req and reads the answer whole, so that a body
+// cut short fails the try like a dropped connection and is retried the
+// same way.
+func (c *client) send(req *http.Request) (*http.Response, []byte, error) {
+	c.requests++
+	resp, err := c.http.Do(req)
+	if err != nil {
+		return nil, nil, err
+	}
+	body, err := io.ReadAll(io.LimitReader(resp.Body, maxBody))
+	resp.Body.Close()
+	return resp, body, err
+}
+
+// retryTransient backs off before the next try after a failure that may
+// not happen again (a dropped connection, a 5xx, a truncated body), or
+// gives up with failure once attempt reaches MaxAttempts. Every transient
+// failure goes through it so that all of them share one bound.
+func (c *client) retryTransient(ctx context.Context, attempt int, failure error) error {
+	if attempt < MaxAttempts {
+		return c.backoff(ctx, attempt)
+	}
+	if _, ok := failure.(*APIError); ok {
+		return failure // it counts its attempts itself
+	}
+	return fmt.Errorf("%w (gave up after %d attempts)", failure, attempt)
 }
 
 // backoff waits before attempt+1: exponential with equal jitter, so

@@ -113,17 +113,8 @@ func Sync(ctx context.Context, prev *ticket.Snapshot, opts Options) (*ticket.Sna
 	if err != nil {
 		return nil, Stats{}, err
 	}
-	if prev != nil && !strings.EqualFold(prev.Repository, opts.Repo) {
-		// A snapshot of another repository says nothing about this one.
-		prev = nil
-	}
-	full := opts.Full || prev == nil
-	var since time.Time
-	var etag string
-	if !full {
-		since, etag = prev.Cursor.Since, prev.Cursor.ListETag
-	}
-	stats := Stats{}
+	prev, from, full := resumePoint(prev, opts)
+	var stats Stats
 	prog := newProgress(opts.Progress)
 	defer prog.close()
 	finish := func(s *ticket.Snapshot, err error) (*ticket.Snapshot, Stats, error) {
@@ -134,69 +125,69 @@ func Sync(ctx context.Context, prev *ticket.Snapshot, opts Options) (*ticket.Sna
 		return s, stats, err
 	}
 
-	next := listURL(owner, name, since)
-	var listed []*listedIssue
-	seen := map[int]int{} // number → index in listed
-	seenAny := map[int]bool{}
-	shifted := false
-	pages := 0
-	firstETag := ""
-	for next != "" {
-		var page []*listedIssue
-		cond := ""
-		if pages == 0 {
-			cond = etag
-		}
-		resp, err := c.get(ctx, next, cond, &page)
-		if err != nil {
-			return finish(nil, fmt.Errorf("list issues of %s: %w", opts.Repo, err))
-		}
-		if resp.status == http.StatusNotModified {
-			// Nothing changed: only the time of the check is new, which
-			// the site shows as the data's freshness.
-			stats.NotModified = true
-			s := *prev
-			s.SyncedAt = opts.Now().UTC()
-			return finish(&s, nil)
-		}
-		if pages == 0 {
-			firstETag = resp.header.Get("ETag")
-			prog.start("listing issues", lastPage(resp.header))
-		}
-		pages++
-		prog.add()
-		for _, is := range page {
-			if is == nil || is.Number == nil {
-				continue
-			}
-			n := is.GetNumber()
-			if seenAny[n] {
-				// Seen on an earlier page: it was updated while the
-				// listing ran, which shifts later pages by one. Pull
-				// requests shift the pages as much as issues do.
-				shifted = true
-			}
-			seenAny[n] = true
-			if is.PullRequestLinks != nil {
-				continue
-			}
-			if i, dup := seen[n]; dup {
-				listed[i] = is
-				continue
-			}
-			seen[n] = len(listed)
-			listed = append(listed, is)
-		}
-		next = nextLink(resp.header)
+	l, err := c.listIssues(ctx, listURL(owner, name, from.Since), from.ListETag, prog)
+	if err != nil {
+		return finish(nil, fmt.Errorf("list issues of %s: %w", opts.Repo, err))
 	}
-	stats.Fetched = len(listed)
+	if l.notModified {
+		// Nothing changed: only the time of the check is new, which the
+		// site shows as the data's freshness.
+		stats.NotModified = true
+		s := *prev
+		s.SyncedAt = opts.Now().UTC()
+		return finish(&s, nil)
+	}
+	stats.Fetched = len(l.issues)
 
-	old := map[int]*ticket.Ticket{}
-	if prev != nil && !full {
-		for i := range prev.Tickets {
-			old[prev.Tickets[i].Number] = &prev.Tickets[i]
-		}
+	old := keptTickets(prev, full)
+	changed := changedIssues(l.issues, old)
+	stats.Changed = len(changed)
+	cv := &converter{forms: opts.Forms, labels: opts.Labels, services: opts.Services}
+	fresh, err := c.readTickets(ctx, owner, name, changed, cv, prog)
+	if err != nil {
+		return finish(nil, err)
 	}
+
+	out := &ticket.Snapshot{Repository: opts.Repo, SyncedAt: opts.Now().UTC(), Tickets: mergeTickets(old, fresh)}
+	out.Cursor, err = c.nextCursor(ctx, owner, name, from.Since, l, out)
+	if err != nil {
+		return finish(nil, fmt.Errorf("list issues of %s: %w", opts.Repo, err))
+	}
+	return finish(out, nil)
+}
+
+// resumePoint is what the sync builds on: prev, unless it is a snapshot
+// of another repository, which says nothing about this one, and the
+// cursor to list from, left at zero by a full sync so that it lists
+// everything.
+func resumePoint(prev *ticket.Snapshot, opts Options) (base *ticket.Snapshot, from ticket.Cursor, full bool) {
+	if prev != nil && !strings.EqualFold(prev.Repository, opts.Repo) {
+		prev = nil
+	}
+	full = opts.Full || prev == nil
+	if !full {
+		from = prev.Cursor
+	}
+	return prev, from, full
+}
+
+// keptTickets indexes by number the tickets of prev that an incremental
+// sync keeps unless the listing says they changed. A full sync keeps none,
+// so that tickets no longer listed (deleted, transferred) are dropped.
+func keptTickets(prev *ticket.Snapshot, full bool) map[int]*ticket.Ticket {
+	if full {
+		return map[int]*ticket.Ticket{}
+	}
+	kept := make(map[int]*ticket.Ticket, len(prev.Tickets))
+	for i := range prev.Tickets {
+		kept[prev.Tickets[i].Number] = &prev.Tickets[i]
+	}
+	return kept
+}
+
+// changedIssues keeps the listed issues that old lacks or holds with
+// another updated_at: only their timelines are worth a request each.
+func changedIssues(listed []*listedIssue, old map[int]*ticket.Ticket) []*listedIssue {
 	var changed []*listedIssue
 	for _, is := range listed {
 		if o, ok := old[is.GetNumber()]; ok && o.UpdatedAt.Equal(atOrZero(is.UpdatedAt)) {
@@ -204,113 +195,41 @@ func Sync(ctx context.Context, prev *ticket.Snapshot, opts Options) (*ticket.Sna
 		}
 		changed = append(changed, is)
 	}
-	stats.Changed = len(changed)
+	return changed
+}
 
-	cv := &converter{forms: opts.Forms, labels: opts.Labels, services: opts.Services}
+// readTickets reads the timeline of every changed issue, one request at a
+// time as GitHub asks of integrations, and converts each issue into a
+// ticket, by number.
+func (c *client) readTickets(ctx context.Context, owner, name string, changed []*listedIssue, cv *converter, prog *progress) (map[int]ticket.Ticket, error) {
 	fresh := make(map[int]ticket.Ticket, len(changed))
 	prog.start("reading timelines", len(changed))
 	for _, is := range changed {
 		events, err := c.timeline(ctx, owner, name, is.GetNumber())
 		if err != nil {
-			return finish(nil, fmt.Errorf("read timeline of %s#%d: %w", opts.Repo, is.GetNumber(), err))
+			return nil, fmt.Errorf("read timeline of %s/%s#%d: %w", owner, name, is.GetNumber(), err)
 		}
 		fresh[is.GetNumber()] = cv.ticketOf(is, events)
 		prog.add()
 	}
+	return fresh, nil
+}
 
-	out := &ticket.Snapshot{Repository: opts.Repo, SyncedAt: opts.Now().UTC()}
+// mergeTickets is the new snapshot's list: the fresh tickets, and the old
+// ones that were not read again, by number. It is never nil, so that a
+// snapshot of no tickets holds an empty list rather than none.
+func mergeTickets(old map[int]*ticket.Ticket, fresh map[int]ticket.Ticket) []ticket.Ticket {
+	tickets := make([]ticket.Ticket, 0, len(old)+len(fresh))
 	for n, t := range old {
 		if _, ok := fresh[n]; !ok {
-			out.Tickets = append(out.Tickets, *t)
+			tickets = append(tickets, *t)
 		}
 	}
-	for _, is := range listed {
-		if t, ok := fresh[is.GetNumber()]; ok {
-			out.Tickets = append(out.Tickets, t)
-		}
+	for _, t := range fresh {
+		tickets = append(tickets, t)
 	}
-	slices.SortFunc(out.Tickets, func(a, b ticket.Ticket) int { return a.Number - b.Number })
-	if out.Tickets == nil {
-		out.Tickets = []ticket.Ticket{}
-	}
-
-	newest := since
-	for _, is := range listed {
-		if u := atOrZero(is.UpdatedAt); u.After(newest) {
-			newest = u
-		}
-	}
-	if shifted {
-		// A page boundary may have skipped an issue: keep the cursor
-		// where it was so the next sync lists that stretch again.
-		newest = since
-	}
-	out.Cursor.Since = newest
-	// The ETag describes the listing just made; it is worth sending again
-	// only if the next listing asks the same question (same since) and
-	// the answer fit on one page, so a 304 covers all of it. When since
-	// moved, one more request learns the ETag of the next question, so
-	// that an unchanged repository costs the next sync a single 304.
-	switch {
-	case shifted:
-	case newest.Equal(since):
-		if pages == 1 {
-			out.Cursor.ListETag = firstETag
-		}
-	default:
-		etag, err := c.primeETag(ctx, listURL(owner, name, newest), out)
-		if err != nil && ctx.Err() != nil {
-			return finish(nil, fmt.Errorf("list issues of %s: %w", opts.Repo, ctx.Err()))
-		}
-		// Any other failure only costs the next sync a full answer.
-		out.Cursor.ListETag = etag
-	}
-	return finish(out, nil)
-}
-
-// listURL is the listing of issues updated at or after since (all of them
-// for a zero since), oldest change first, so that an issue updated while
-// the listing pages moves towards the end and is read again rather than
-// skipped.
-func listURL(owner, name string, since time.Time) string {
-	q := url.Values{}
-	q.Set("state", "all")
-	q.Set("sort", "updated")
-	q.Set("direction", "asc")
-	q.Set("per_page", fmt.Sprint(PerPage))
-	if !since.IsZero() {
-		q.Set("since", since.UTC().Format(time.RFC3339))
-	}
-	return fmt.Sprintf("repos/%s/%s/issues?%s", url.PathEscape(owner), url.PathEscape(name), q.Encode())
-}
-
-// primeETag asks the next sync's listing now and returns its ETag, but
-// only if the answer agrees with the snapshot: one page, and every issue
-// in it already there with the same updated_at. An issue that changed
-// during the sync makes it return "", so the next sync cannot be told
-// "not modified" about a change the snapshot lacks.
-func (c *client) primeETag(ctx context.Context, u string, s *ticket.Snapshot) (string, error) {
-	var page []*listedIssue
-	resp, err := c.get(ctx, u, "", &page)
-	if err != nil {
-		return "", err
-	}
-	if nextLink(resp.header) != "" {
-		return "", nil
-	}
-	have := make(map[int]time.Time, len(s.Tickets))
-	for i := range s.Tickets {
-		have[s.Tickets[i].Number] = s.Tickets[i].UpdatedAt
-	}
-	for _, is := range page {
-		if is == nil || is.PullRequestLinks != nil {
-			continue
-		}
-		if at, ok := have[is.GetNumber()]; !ok || !at.Equal(atOrZero(is.UpdatedAt)) {
-			return "", nil
-		}
-	}
-	return resp.header.Get("ETag"), nil
+	slices.SortFunc(tickets, func(a, b ticket.Ticket) int { return a.Number - b.Number })
+	return tickets
 }
 
 // timeline reads every page of an issue's timeline.

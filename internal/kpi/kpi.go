@@ -30,8 +30,10 @@ type Targets struct {
 	// ResolvedWithinSeconds is the window after the first response (24 h).
 	ResolvedWithinSeconds int64
 	ResolvedWithinRatio   float64
-	// FirstResponseSeconds is the response target per severity.
+	// FirstResponseSeconds is the response target per severity, and
+	// FirstResponseRatio the share of tickets that must meet it.
 	FirstResponseSeconds map[string]int64
+	FirstResponseRatio   float64
 	SatisfactionMean     float64
 }
 
@@ -63,6 +65,7 @@ func OptionsFromConfig(c *config.Config, from, to, asOf time.Time) (Options, err
 			ResolvedWithinSeconds: c.KPI.ResolvedWithinSeconds,
 			ResolvedWithinRatio:   c.KPI.ResolvedWithinTargetRatio,
 			FirstResponseSeconds:  c.KPI.FirstResponseTargetSeconds,
+			FirstResponseRatio:    c.KPI.FirstResponseTargetRatio,
 			SatisfactionMean:      c.KPI.SatisfactionTarget,
 		},
 		ServiceTeams: map[string]string{},
@@ -176,126 +179,183 @@ func inPeriod(t, from, to time.Time) bool { return !t.Before(from) && t.Before(t
 // Each KPI takes its own population, as DESIGN.md defines it: MTTR over
 // incidents resolved in the period; the others over tickets opened in it.
 func summarize(tls []*ticket.Timeline, from, to time.Time, o *Options) Summary {
-	var s Summary
-	var mttr, fr []int64
-	bySev := map[string][]int64{}
-	s.FirstResponse.Targets = map[string]*ResponseTarget{}
+	t := newTally(o)
+	for _, tl := range tls {
+		if tl.Class == ticket.Incident && tl.Resolved != nil && inPeriod(tl.Resolved.At, from, to) {
+			t.mttr = append(t.mttr, int64(tl.Resolved.At.Sub(tl.Started.At)/time.Second))
+		}
+		if inPeriod(tl.Created, from, to) {
+			t.addOpened(tl)
+		}
+	}
+	return t.summary()
+}
+
+// tally gathers one group's tickets; summary turns it into the KPIs.
+type tally struct {
+	o     *Options
+	s     Summary
+	mttr  []int64
+	fr    []int64
+	bySev map[string][]int64 // response times of the severities with a target
+}
+
+func newTally(o *Options) *tally {
+	t := &tally{o: o, bySev: map[string][]int64{}}
+	t.s.FirstResponse.Targets = map[string]*ResponseTarget{}
 	for sev, target := range o.Targets.FirstResponseSeconds {
-		s.FirstResponse.Targets[sev] = &ResponseTarget{TargetSeconds: target}
+		t.s.FirstResponse.Targets[sev] = &ResponseTarget{TargetSeconds: target}
 	}
-	rw := &s.ResolvedWithin24h
-	rr := &s.ResolutionRate
-	within := o.Targets.ResolvedWithinSeconds
-	for _, t := range tls {
-		if t.Class == ticket.Incident && t.Resolved != nil && inPeriod(t.Resolved.At, from, to) {
-			mttr = append(mttr, int64(t.Resolved.At.Sub(t.Started.At)/time.Second))
-		}
-		if !inPeriod(t.Created, from, to) {
-			continue
-		}
-		if t.Class == ticket.Incident {
-			switch t.Outcome {
-			case ticket.OutcomeOpen:
-				s.MTTR.Unresolved++
-			case ticket.OutcomeNotPlanned, ticket.OutcomeDuplicate:
-				s.MTTR.ClosedUnresolved++
-			}
-		}
+	return t
+}
 
-		rr.Opened++
-		switch t.Outcome {
-		case ticket.OutcomeResolved:
-			rr.Resolved++
+// addOpened counts a ticket opened in the period towards every KPI but
+// MTTR, which counts tickets by when they were resolved.
+func (t *tally) addOpened(tl *ticket.Timeline) {
+	if tl.Class == ticket.Incident {
+		switch tl.Outcome {
 		case ticket.OutcomeOpen:
-			rr.Open++
-		case ticket.OutcomeNotPlanned:
-			rr.NotPlanned++
-		case ticket.OutcomeDuplicate:
-			rr.Duplicate++
-		}
-
-		target := s.FirstResponse.Targets[t.Severity]
-		if t.FirstResponse == nil {
-			s.FirstResponse.NoResponse++
-			if target != nil {
-				if o.AsOf.Sub(t.Created) >= time.Duration(target.TargetSeconds)*time.Second {
-					target.Missed++
-				} else {
-					target.Pending++
-				}
-			}
-			rw.NoResponse++
-			continue
-		}
-		d := int64(t.FirstResponse.At.Sub(t.Created) / time.Second)
-		fr = append(fr, d)
-		if target != nil {
-			bySev[t.Severity] = append(bySev[t.Severity], d)
-			if d <= target.TargetSeconds {
-				target.Met++
-			} else {
-				target.Missed++
-			}
-		}
-
-		switch t.Outcome {
+			t.s.MTTR.Unresolved++
 		case ticket.OutcomeNotPlanned, ticket.OutcomeDuplicate:
-			rw.ClosedUnresolved++
-		case ticket.OutcomeResolved:
-			rw.Eligible++
-			if t.Resolved.At.Sub(t.FirstResponse.At) <= time.Duration(within)*time.Second {
-				rw.Met++
-			} else {
-				rw.Missed++
-			}
-		case ticket.OutcomeOpen:
-			if !t.FirstResponse.At.Add(time.Duration(within) * time.Second).After(o.AsOf) {
-				rw.Eligible++
-				rw.Missed++
-				rw.OpenPastDeadline++
-			} else {
-				rw.NotYetEligible++
-			}
+			t.s.MTTR.ClosedUnresolved++
 		}
 	}
+	rr := &t.s.ResolutionRate
+	rr.Opened++
+	switch tl.Outcome {
+	case ticket.OutcomeResolved:
+		rr.Resolved++
+	case ticket.OutcomeOpen:
+		rr.Open++
+	case ticket.OutcomeNotPlanned:
+		rr.NotPlanned++
+	case ticket.OutcomeDuplicate:
+		rr.Duplicate++
+	}
+	t.addResponse(tl)
+	if tl.FirstResponse != nil {
+		t.addResolvedWithin(tl)
+	}
+}
 
-	s.MTTR.Stats = Describe(mttr)
-	s.MTTR.TargetSeconds = o.Targets.MTTRSeconds
-	for _, v := range mttr {
-		if v <= o.Targets.MTTRSeconds {
+// addResponse compares the ticket's first response with its severity's
+// target. A ticket nobody answered is a miss once its target has passed
+// and pending before; it is never dropped.
+func (t *tally) addResponse(tl *ticket.Timeline) {
+	target := t.s.FirstResponse.Targets[tl.Severity]
+	if tl.FirstResponse == nil {
+		t.s.FirstResponse.NoResponse++
+		t.s.ResolvedWithin24h.NoResponse++
+		if target != nil {
+			if t.o.AsOf.Sub(tl.Created) >= time.Duration(target.TargetSeconds)*time.Second {
+				target.Missed++
+			} else {
+				target.Pending++
+			}
+		}
+		return
+	}
+	d := int64(tl.FirstResponse.At.Sub(tl.Created) / time.Second)
+	t.fr = append(t.fr, d)
+	if target != nil {
+		t.bySev[tl.Severity] = append(t.bySev[tl.Severity], d)
+		if d <= target.TargetSeconds {
+			target.Met++
+		} else {
+			target.Missed++
+		}
+	}
+}
+
+// addResolvedWithin judges an answered ticket against the window after
+// its first response: resolved in time, resolved late, still open past
+// the deadline (a miss), or not yet due.
+func (t *tally) addResolvedWithin(tl *ticket.Timeline) {
+	rw := &t.s.ResolvedWithin24h
+	window := time.Duration(t.o.Targets.ResolvedWithinSeconds) * time.Second
+	switch tl.Outcome {
+	case ticket.OutcomeNotPlanned, ticket.OutcomeDuplicate:
+		rw.ClosedUnresolved++
+	case ticket.OutcomeResolved:
+		rw.Eligible++
+		if tl.Resolved.At.Sub(tl.FirstResponse.At) <= window {
+			rw.Met++
+		} else {
+			rw.Missed++
+		}
+	case ticket.OutcomeOpen:
+		if !tl.FirstResponse.At.Add(window).After(t.o.AsOf) {
+			rw.Eligible++
+			rw.Missed++
+			rw.OpenPastDeadline++
+		} else {
+			rw.NotYetEligible++
+		}
+	}
+}
+
+// summary computes the statistics and the verdicts from the counts.
+func (t *tally) summary() Summary {
+	s, targets := t.s, t.o.Targets
+
+	s.MTTR.Stats = Describe(t.mttr)
+	s.MTTR.TargetSeconds = targets.MTTRSeconds
+	for _, v := range t.mttr {
+		if v <= targets.MTTRSeconds {
 			s.MTTR.WithinTarget++
 		}
 	}
 	s.MTTR.WithinTargetRatio = ratio(s.MTTR.WithinTarget, s.MTTR.N)
-	if s.MTTR.Mean != nil {
-		s.MTTR.Met = boolPtr(*s.MTTR.Mean <= o.Targets.MTTRSeconds)
-	}
+	s.MTTR.Met = MTTRMet(s.MTTR.Mean, targets.MTTRSeconds)
 
-	s.FirstResponse.Stats = Describe(fr)
+	s.FirstResponse.Stats = Describe(t.fr)
 	share := &s.FirstResponse.WithinTarget
 	for sev, target := range s.FirstResponse.Targets {
-		target.Stats = Describe(bySev[sev])
+		target.Stats = Describe(t.bySev[sev])
 		target.Eligible = target.Met + target.Missed
 		target.Ratio = ratio(target.Met, target.Eligible)
+		target.TargetRatio = targets.FirstResponseRatio
+		target.TargetMet = RatioMet(target.Ratio, targets.FirstResponseRatio)
 		share.Met += target.Met
 		share.Missed += target.Missed
 		share.Pending += target.Pending
 	}
 	share.Eligible = share.Met + share.Missed
 	share.Ratio = ratio(share.Met, share.Eligible)
+	share.TargetRatio = targets.FirstResponseRatio
+	share.TargetMet = RatioMet(share.Ratio, targets.FirstResponseRatio)
 
-	rw.WithinSeconds = within
+	rw := &s.ResolvedWithin24h
+	rw.WithinSeconds = targets.ResolvedWithinSeconds
 	rw.Ratio = ratio(rw.Met, rw.Eligible)
-	rw.TargetRatio = o.Targets.ResolvedWithinRatio
-	if rw.Ratio != nil {
-		rw.TargetMet = boolPtr(*rw.Ratio >= o.Targets.ResolvedWithinRatio)
-	}
+	rw.TargetRatio = targets.ResolvedWithinRatio
+	rw.TargetMet = RatioMet(rw.Ratio, targets.ResolvedWithinRatio)
 	rw.SmallSample = rw.Eligible < SmallSampleN
 	rw.Population = "incidents and problems opened in the period with a first response"
 
+	rr := &s.ResolutionRate
 	rr.Ratio = ratio(rr.Resolved, rr.Opened)
 	rr.Denominator = "incidents and problems opened in the period; resolved = of those, resolved by the as-of time"
 	return s
+}
+
+// MTTRMet is the verdict on the MTTR target: the mean is at most the
+// target. It is nil when no incident was resolved, so nothing is judged.
+// Every reader (the report, the scorecards, the site) takes it from here.
+func MTTRMet(mean *int64, target int64) *bool {
+	if mean == nil {
+		return nil
+	}
+	return boolPtr(*mean <= target)
+}
+
+// RatioMet is the verdict on a share target: the share reaches the
+// target ratio. It is nil when the share could not be computed.
+func RatioMet(ratio *float64, target float64) *bool {
+	if ratio == nil {
+		return nil
+	}
+	return boolPtr(*ratio >= target)
 }
 
 // breakdown groups tickets by key and summarizes each group over the

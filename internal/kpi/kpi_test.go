@@ -141,7 +141,7 @@ func options() Options {
 	return Options{
 		Policy: ticket.Policy{Signals: []ticket.Signal{ticket.SignalComment}},
 		Targets: Targets{
-			MTTRSeconds: 1800, ResolvedWithinSeconds: 86400, ResolvedWithinRatio: 0.8,
+			MTTRSeconds: 1800, ResolvedWithinSeconds: 86400, ResolvedWithinRatio: 0.8, FirstResponseRatio: 0.8,
 			FirstResponseSeconds: map[string]int64{"sev1": 300, "sev2": 900, "sev3": 3600, "sev4": 14400},
 			SatisfactionMean:     4,
 		},
@@ -173,7 +173,7 @@ func TestComputeExactValues(t *testing.T) {
 		t.Errorf("first response = %s no_response %d; want %s no_response 1", statsString(fr.Stats), fr.NoResponse, statsString(wantFR))
 	}
 	// F (sev2, unanswered for days) is the only miss.
-	wantShare := TargetShare{Eligible: 9, Met: 8, Missed: 1, Pending: 0, Ratio: f(0.8889)}
+	wantShare := TargetShare{Eligible: 9, Met: 8, Missed: 1, Pending: 0, Ratio: f(0.8889), TargetRatio: 0.8, TargetMet: b(true)}
 	if !reflect.DeepEqual(fr.WithinTarget, wantShare) {
 		t.Errorf("within response target = %+v; want %+v", fr.WithinTarget, wantShare)
 	}
@@ -182,14 +182,27 @@ func TestComputeExactValues(t *testing.T) {
 		t.Errorf("sev2 target = %+v", sev2)
 	}
 
+	// The population is the incidents and problems opened in May: #1–#9
+	// (#10 was opened in April, #11 after as-of). F (#6) has no response,
+	// which leaves eight with one. Of those, C (#3) was closed as not
+	// planned and E (#5) is still inside its window; the other six are
+	// eligible: A, B, H and I resolved within a day of the response, G
+	// took 30 h and D is open past its deadline.
 	wantRW := ResolvedWithin{
 		WithinSeconds: 86400, Eligible: 6, Met: 4, Missed: 2, Ratio: f(0.6667),
 		NotYetEligible: 1, OpenPastDeadline: 1, NoResponse: 1, ClosedUnresolved: 1,
 		TargetRatio: 0.8, TargetMet: b(false), SmallSample: false,
-		Population: m.ResolvedWithin24h.Population,
+		Population: "incidents and problems opened in the period with a first response",
 	}
 	if !reflect.DeepEqual(m.ResolvedWithin24h, wantRW) {
 		t.Errorf("resolved within 24h = %+v\nwant %+v", m.ResolvedWithin24h, wantRW)
+	}
+	// Every ticket of the population lands in exactly one count, and the
+	// unanswered one is counted beside it: 6 + 1 + 1 = 8 with a response,
+	// 9 with F, none dropped.
+	rw := m.ResolvedWithin24h
+	if with := rw.Eligible + rw.NotYetEligible + rw.ClosedUnresolved; with != 8 || with+rw.NoResponse != 9 {
+		t.Errorf("resolved within 24h counts %d tickets with a response and %d in all; want 8 and 9", with, with+rw.NoResponse)
 	}
 
 	rr := m.ResolutionRate

@@ -76,7 +76,7 @@ type MTTR struct {
 	TargetSeconds     int64    `json:"target_seconds"`
 	WithinTarget      int      `json:"within_target"`
 	WithinTargetRatio *float64 `json:"within_target_ratio"`
-	// Met is mean ≤ target; nil when no incident was resolved.
+	// Met is mean ≤ target (MTTRMet); nil when no incident was resolved.
 	Met *bool `json:"met"`
 	// Unresolved counts incidents opened in the period and still open at
 	// the as-of time; ClosedUnresolved those closed as not planned or
@@ -99,13 +99,16 @@ type FirstResponse struct {
 
 // TargetShare is the share of tickets answered within their severity's
 // target. A ticket still unanswered after its target is a miss; one still
-// unanswered before it is pending.
+// unanswered before it is pending. TargetMet is the verdict on
+// TargetRatio (RatioMet): nil when no ticket is eligible.
 type TargetShare struct {
-	Eligible int      `json:"eligible"`
-	Met      int      `json:"met"`
-	Missed   int      `json:"missed"`
-	Pending  int      `json:"pending"`
-	Ratio    *float64 `json:"ratio"`
+	Eligible    int      `json:"eligible"`
+	Met         int      `json:"met"`
+	Missed      int      `json:"missed"`
+	Pending     int      `json:"pending"`
+	Ratio       *float64 `json:"ratio"`
+	TargetRatio float64  `json:"target_ratio"`
+	TargetMet   *bool    `json:"target_met"`
 }
 
 // ResponseTarget is the first-response target of one severity.

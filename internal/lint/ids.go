@@ -15,7 +15,10 @@ var uniqueIDRule = Rule{
 name without .md. References (curriculum modules, quiz ids, postmortem
 runbooks) and site URLs use the id, so two documents with one id make both
 ambiguous, and an id that differs from the file name gives two names to one
-page. Rename the file or change the id.`,
+page. opsqa finds a document by id through its file name, so two files of
+one name in different folders share an id, and a reference to an id
+whose file is named otherwise finds nothing until the names agree. Rename
+the file or change the id.`,
 	Severity: diag.Error,
 	CheckDocument: func(p *Pass, d *document.Document) {
 		id := d.ID()
@@ -52,7 +55,7 @@ Add the team, service or role to opsqa.yaml, or fix the name.`,
 		if owner := d.String("owner"); owner != "" && len(cfg.Teams) > 0 {
 			if _, ok := cfg.Team(owner); !ok {
 				_, v := d.Lookup("owner")
-				p.Report(d.NodePos(v), "use one of: "+strings.Join(teamIDs(p), ", "), "owner %q is not a team of opsqa.yaml%s", owner, didYouMean(owner, teamIDs(p)))
+				p.Report(d.NodePos(v), "use one of: "+strings.Join(teamIDs(p), ", "), "owner %q is not a team of opsqa.yaml%s", owner, diag.DidYouMean(owner, teamIDs(p)))
 			}
 		}
 		if svc := d.String("service"); svc != "" && len(cfg.Services) > 0 {
@@ -63,7 +66,7 @@ Add the team, service or role to opsqa.yaml, or fix the name.`,
 				}
 				_, v := d.Lookup("service")
 				p.Report(d.NodePos(v), "add the service to opsqa.yaml, or use one of: "+strings.Join(ids, ", "),
-					"service %q is not a service of opsqa.yaml%s", svc, didYouMean(svc, ids))
+					"service %q is not a service of opsqa.yaml%s", svc, diag.DidYouMean(svc, ids))
 			}
 		}
 		if d.Kind == "curriculum" && len(cfg.Roles) > 0 {
@@ -83,12 +86,4 @@ func teamIDs(p *Pass) []string {
 		ids = append(ids, t.ID)
 	}
 	return ids
-}
-
-// didYouMean returns `; did you mean "x"?` for a near miss, or "".
-func didYouMean(got string, candidates []string) string {
-	if s := diag.Suggest(got, candidates); s != "" {
-		return `; did you mean "` + s + `"?`
-	}
-	return ""
 }

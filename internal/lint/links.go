@@ -92,7 +92,7 @@ func (lc linkChecker) check(d *document.Document, l document.Link) {
 		if !errors.Is(err, fs.ErrNotExist) {
 			msg = "link %q: %s cannot be read%s"
 		}
-		p.Report(pos, hint, msg, dest, target, didYouMean(path.Base(target), nonEmpty(path.Base(near))))
+		p.Report(pos, hint, msg, dest, target, diag.DidYouMean(path.Base(target), nonEmpty(path.Base(near))))
 		return
 	}
 	if frag == "" || info.IsDir() || !strings.EqualFold(path.Ext(target), ".md") {
@@ -130,7 +130,7 @@ func (lc linkChecker) checkAnchor(pos diag.Position, from, target *document.Docu
 	} else if len(ids) == 0 {
 		fix = where + " has no headings: link to the file without an anchor"
 	}
-	lc.p.Report(pos, fix, "anchor #%s does not match any heading of %s%s", frag, where, didYouMean(frag, ids))
+	lc.p.Report(pos, fix, "anchor #%s does not match any heading of %s%s", frag, where, diag.DidYouMean(frag, ids))
 }
 
 // nearFile returns the path of a file next to target whose name is a near

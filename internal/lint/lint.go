@@ -8,14 +8,14 @@ package lint
 import (
 	"fmt"
 	"runtime"
-	"strings"
-	"sync"
-	"sync/atomic"
 	"time"
+
+	"golang.org/x/sync/errgroup"
 
 	"github.com/opsqa/opsqa/internal/config"
 	"github.com/opsqa/opsqa/internal/diag"
 	"github.com/opsqa/opsqa/internal/document"
+	"github.com/opsqa/opsqa/internal/repository"
 )
 
 // Rule is one check.
@@ -51,7 +51,7 @@ func (r *Rule) appliesTo(kind string) bool {
 
 // Pass is what a rule sees while it runs.
 type Pass struct {
-	Repo   *Repository
+	Repo   *repository.Repository
 	Config *config.Config
 	// Today is the date review intervals and "not in the future" are
 	// measured against; injectable for reproducible runs.
@@ -106,7 +106,7 @@ type Options struct {
 // Result is a finished run.
 type Result struct {
 	Diagnostics []diag.Diagnostic
-	Repo        *Repository
+	Repo        *repository.Repository
 	// Files is how many files were checked.
 	Files int
 }
@@ -115,7 +115,7 @@ type Result struct {
 // could not run at all (the root is unreadable); every problem with the
 // content is a finding.
 func Run(opts Options) (*Result, error) {
-	repo, err := Load(opts.Root)
+	repo, err := repository.Load(opts.Root)
 	if err != nil {
 		return nil, err
 	}
@@ -125,7 +125,7 @@ func Run(opts Options) (*Result, error) {
 // Check runs every rule over a loaded repository. Repository rules run
 // one after the other; document rules run in parallel across documents,
 // each document's rules in one goroutine, so a rule never needs a lock.
-func Check(repo *Repository, opts Options) *Result {
+func Check(repo *repository.Repository, opts Options) *Result {
 	cfg := repo.Config
 	var ids []string
 	var enabled []*Rule
@@ -145,7 +145,7 @@ func Check(repo *Repository, opts Options) *Result {
 	// The selected documents are parsed first, on every CPU. Document
 	// rules run on them only; repository rules see the whole repository,
 	// parsing what they look at, and their findings are filtered below.
-	docs := repo.selected(opts.Paths)
+	docs := repo.Select(opts.Paths)
 	newPass := func(r *Rule) *Pass {
 		return &Pass{Repo: repo, Config: cfg, Today: opts.Today, rule: r, ruleIDs: ids, selected: docs}
 	}
@@ -158,67 +158,41 @@ func Check(repo *Repository, opts Options) *Result {
 		}
 	}
 	perDoc := make([][]diag.Diagnostic, len(docs))
-	parallel(len(docs), func(i int) {
-		d := docs[i]
-		for _, r := range enabled {
-			if r.CheckDocument != nil && r.appliesTo(d.Kind) {
-				p := newPass(r)
-				r.CheckDocument(p, d)
-				perDoc[i] = append(perDoc[i], p.found...)
+	var g errgroup.Group
+	g.SetLimit(runtime.GOMAXPROCS(0))
+	for i, d := range docs {
+		g.Go(func() error {
+			for _, r := range enabled {
+				if r.CheckDocument != nil && r.appliesTo(d.Kind) {
+					p := newPass(r)
+					r.CheckDocument(p, d)
+					perDoc[i] = append(perDoc[i], p.found...)
+				}
 			}
-		}
-		// Its rules are done: keep the anchors other documents link to,
-		// not the parse tree, so memory does not grow with the repository.
-		d.Release()
-	})
+			// Its rules are done: keep the anchors other documents link
+			// to, not the parse tree, so memory does not grow with the
+			// repository.
+			d.Release()
+			return nil
+		})
+	}
+	_ = g.Wait()
 	for _, ds := range perDoc {
 		all = append(all, ds...)
 	}
 	all = applySuppressions(repo, all)
 	selected := all[:0]
 	for _, d := range all {
-		if inPaths(d.Pos.File, opts.Paths) {
+		if repository.InPaths(d.Pos.File, opts.Paths) {
 			selected = append(selected, d)
 		}
 	}
 	diag.Sort(selected)
 	files := 0
 	for _, f := range repo.Files {
-		if inPaths(f, opts.Paths) {
+		if repository.InPaths(f, opts.Paths) {
 			files++
 		}
 	}
 	return &Result{Diagnostics: selected, Repo: repo, Files: files}
-}
-
-// parallel calls f(0) … f(n-1) on as many goroutines as there are CPUs.
-func parallel(n int, f func(i int)) {
-	workers := min(runtime.GOMAXPROCS(0), n)
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range workers {
-		wg.Go(func() {
-			for {
-				i := int(next.Add(1)) - 1
-				if i >= n {
-					return
-				}
-				f(i)
-			}
-		})
-	}
-	wg.Wait()
-}
-
-func inPaths(file string, paths []string) bool {
-	if len(paths) == 0 {
-		return true
-	}
-	for _, p := range paths {
-		p = strings.TrimSuffix(p, "/")
-		if p == "." || file == p || strings.HasPrefix(file, p+"/") {
-			return true
-		}
-	}
-	return false
 }

@@ -112,11 +112,7 @@ func TestLintOneFileParsesOnlyWhatItNeeds(t *testing.T) {
 	if len(got) != 1 || !strings.Contains(got[0], "links: anchor #nowhere does not match any heading of processes/bb.md") {
 		t.Errorf("findings = %q, want only the broken anchor", got)
 	}
-	var parsed []string
-	for _, d := range res.Repo.parsed() {
-		parsed = append(parsed, d.Path)
-	}
-	if strings.Join(parsed, " ") != "processes/aa.md processes/bb.md" {
+	if parsed := res.Repo.Parsed(); strings.Join(parsed, " ") != "processes/aa.md processes/bb.md" {
 		t.Errorf("parsed %v, want only aa.md and the bb.md it links to", parsed)
 	}
 	if res.Files != 1 {

@@ -1,16 +1,15 @@
 package lint
 
 import (
+	"strings"
 	"time"
 
 	"gopkg.in/yaml.v3"
 
 	"github.com/opsqa/opsqa/internal/diag"
 	"github.com/opsqa/opsqa/internal/document"
+	"github.com/opsqa/opsqa/internal/postmortem"
 )
-
-// milestoneOrder is the order an incident's milestones happen in.
-var milestoneOrder = []string{"started", "detected", "acknowledged", "mitigated", "resolved"}
 
 var postmortemMilestonesRule = Rule{
 	ID:      "postmortem-milestones",
@@ -33,18 +32,19 @@ the time, with its time zone.`,
 		endOfToday := time.Date(t.Year(), t.Month(), t.Day()+1, 0, 0, 0, 0, t.Location())
 		prevName, prevValue := "", ""
 		var prev time.Time
-		for _, name := range milestoneOrder {
+		for _, m := range postmortem.Milestones {
+			name := m.Name
 			_, v := document.MapLookup(ms, name)
 			if v == nil || v.Kind != yaml.ScalarNode {
 				continue
 			}
-			at, err := time.Parse(time.RFC3339, v.Value)
+			at, err := postmortem.ParseTime(v.Value)
 			if err != nil {
 				continue // the schema rule reports a malformed date-time
 			}
 			if prevName != "" && at.Before(prev) {
 				p.Report(d.NodePos(v), "check both times and their time zones",
-					"%s (%s) is before %s (%s); milestones run %s", name, v.Value, prevName, prevValue, "started ≤ detected ≤ acknowledged ≤ mitigated ≤ resolved")
+					"%s (%s) is before %s (%s); milestones run %s", name, v.Value, prevName, prevValue, milestoneOrder())
 			}
 			if !at.Before(endOfToday) {
 				p.Report(d.NodePos(v), "check the date and the time zone",
@@ -53,4 +53,13 @@ the time, with its time zone.`,
 			prevName, prevValue, prev = name, v.Value, at
 		}
 	},
+}
+
+// milestoneOrder says in which order the milestones run.
+func milestoneOrder() string {
+	var names []string
+	for _, m := range postmortem.Milestones {
+		names = append(names, m.Name)
+	}
+	return strings.Join(names, " ≤ ")
 }

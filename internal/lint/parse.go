@@ -3,6 +3,7 @@ package lint
 import (
 	"github.com/opsqa/opsqa/internal/diag"
 	"github.com/opsqa/opsqa/internal/document"
+	"github.com/opsqa/opsqa/internal/repository"
 )
 
 // The loader finds these problems while reading files; the rules only
@@ -32,6 +33,10 @@ var yamlSyntaxRule = Rule{
 	CheckRepository: func(p *Pass) { p.reportLoadFindings(document.RuleYAML) },
 }
 
+// ruleUnreadable is the rule of the loader's findings about files it
+// could not read.
+const ruleUnreadable = repository.RuleUnreadable
+
 var unreadableRule = Rule{
 	ID:              ruleUnreadable,
 	Summary:         "every file can be read",
@@ -41,7 +46,7 @@ var unreadableRule = Rule{
 }
 
 func (p *Pass) reportLoadFindings(rule string) {
-	for _, d := range p.Repo.loadFindings() {
+	for _, d := range p.Repo.LoadFindings() {
 		if d.Rule == rule {
 			p.ReportDiagnostic(d)
 		}

@@ -53,7 +53,7 @@ the role, or fix its id (near misses are named).`,
 					}
 					ids := roleIDs(d)
 					p.Report(d.NodePos(r), fmt.Sprintf("declare %s under roles, or use one of: %s", r.Value, strings.Join(ids, ", ")),
-						"%s role %q of activity %q is not declared in roles%s", col, r.Value, activity, didYouMean(r.Value, ids))
+						"%s role %q of activity %q is not declared in roles%s", col, r.Value, activity, diag.DidYouMean(r.Value, ids))
 				}
 			}
 		}

@@ -1,13 +1,11 @@
 package lint
 
 import (
-	"strconv"
 	"time"
-
-	"gopkg.in/yaml.v3"
 
 	"github.com/opsqa/opsqa/internal/diag"
 	"github.com/opsqa/opsqa/internal/document"
+	"github.com/opsqa/opsqa/internal/review"
 )
 
 var reviewOverdueRule = Rule{
@@ -24,26 +22,14 @@ overdue review does not make a document wrong; set it to error in
 opsqa.yaml lint.rules to enforce reviews.`,
 	Severity: diag.Warning,
 	CheckDocument: func(p *Pass, d *document.Document) {
-		v, last, ok := lastReviewed(d)
-		if !ok {
+		st, ok := review.Of(d, p.Config, p.Today)
+		if !ok || !st.Overdue {
 			return
 		}
-		interval := p.Config.ReviewInterval(d.Kind)
-		source := "opsqa.yaml review_intervals." + d.Kind
-		if _, iv := d.Lookup("review_interval_days"); iv != nil {
-			if n, err := strconv.Atoi(iv.Value); err == nil && n > 0 {
-				interval, source = n, "review_interval_days"
-			}
-		}
-		due := last.AddDate(0, 0, interval)
-		today := dateOf(p.Today)
-		if !due.Before(today) {
-			return
-		}
-		days := int(today.Sub(due).Hours() / 24)
+		_, v := d.Lookup("last_reviewed")
 		p.Report(d.NodePos(v), "review the document and set last_reviewed to the date of the review",
 			"review overdue: last reviewed %s, due %s (every %d days, from %s), %d %s overdue",
-			v.Value, due.Format(time.DateOnly), interval, source, days, plural(days, "day", "days"))
+			v.Value, st.Due.Format(time.DateOnly), st.IntervalDays, st.IntervalFrom, st.DaysOverdue, plural(st.DaysOverdue, "day", "days"))
 	},
 }
 
@@ -57,39 +43,12 @@ review-overdue, and a rule of its own because a rule has one severity.
 Set last_reviewed to the date the review took place.`,
 	Severity: diag.Error,
 	CheckDocument: func(p *Pass, d *document.Document) {
-		v, last, ok := lastReviewed(d)
-		if !ok {
-			return
-		}
-		if today := dateOf(p.Today); last.After(today) {
+		if st, ok := review.Of(d, p.Config, p.Today); ok && st.Future {
+			_, v := d.Lookup("last_reviewed")
 			p.Report(d.NodePos(v), "set last_reviewed to the date the review took place",
-				"last_reviewed %s is in the future (today is %s)", v.Value, today.Format(time.DateOnly))
+				"last_reviewed %s is in the future (today is %s)", v.Value, review.Day(p.Today).Format(time.DateOnly))
 		}
 	},
-}
-
-// lastReviewed returns the last_reviewed value of an active document of a
-// kind, and its date. ok is false for drafts, deprecated documents, and
-// values the schema rule reports as malformed.
-func lastReviewed(d *document.Document) (v *yaml.Node, last time.Time, ok bool) {
-	if d.Kind == "" || d.String("status") != "active" {
-		return nil, time.Time{}, false
-	}
-	_, v = d.Lookup("last_reviewed")
-	if v == nil || v.Kind != yaml.ScalarNode {
-		return nil, time.Time{}, false
-	}
-	last, err := time.Parse(time.DateOnly, v.Value)
-	if err != nil {
-		return nil, time.Time{}, false
-	}
-	return v, last, true
-}
-
-// dateOf is t's calendar date at midnight UTC, the zone time.Parse gives
-// last_reviewed.
-func dateOf(t time.Time) time.Time {
-	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
 }
 
 func plural(n int, one, many string) string {

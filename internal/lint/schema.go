@@ -5,6 +5,8 @@ import (
 	"path"
 	"slices"
 
+	"gopkg.in/yaml.v3"
+
 	"github.com/opsqa/opsqa/internal/config"
 	"github.com/opsqa/opsqa/internal/diag"
 	"github.com/opsqa/opsqa/internal/document"
@@ -29,9 +31,20 @@ collection must state its kind with type:. Fix the key or value shown.`,
 				"%s is in no collection and states no type, so its kind is unknown", d.Path)
 			return
 		}
-		if !slices.Contains(config.Kinds, d.Kind) {
-			_, v := d.Lookup("type")
-			p.Report(d.NodePos(v), "use one of the kinds listed", "unknown kind %q; the kinds are %v", d.Kind, config.Kinds)
+		// The folder decides the kind (repository.KindOf); type: may
+		// only agree with it.
+		stated := d.Kind
+		_, typ := d.Lookup("type")
+		if typ != nil && typ.Kind == yaml.ScalarNode && typ.Value != "" {
+			stated = typ.Value
+		}
+		if !slices.Contains(config.Kinds, stated) {
+			p.Report(d.NodePos(typ), "use one of the kinds listed", "unknown kind %q; the kinds are %v", stated, config.Kinds)
+			return
+		}
+		if stated != d.Kind {
+			p.Report(d.NodePos(typ), fmt.Sprintf("remove type:, or move the file to a folder of %ss", stated),
+				"type %q contradicts the folder: files under %s are %ss", stated, path.Dir(d.Path), d.Kind)
 			return
 		}
 		set, err := schema.Load()
@@ -66,7 +79,7 @@ var configRule = Rule{
 		cfg := p.Config
 		for i, s := range cfg.Services {
 			if _, ok := cfg.Team(s.Team); !ok && s.Team != "" {
-				p.Report(configPos(d, "services", i, "team"), "add the team under teams, or fix the id",
+				p.Report(d.PosAt("services", i, "team"), "add the team under teams, or fix the id",
 					"service %q belongs to unknown team %q", s.ID, s.Team)
 			}
 		}
@@ -74,7 +87,7 @@ var configRule = Rule{
 			for i, t := range cfg.Teams {
 				for j, m := range t.Members {
 					if _, ok := cfg.Role(m.Role); !ok {
-						p.Report(configPos(d, "teams", i, "members", j, "role"), "add the role under roles, or fix the id",
+						p.Report(d.PosAt("teams", i, "members", j, "role"), "add the role under roles, or fix the id",
 							"member %q has unknown role %q", m.Login, m.Role)
 					}
 				}
@@ -82,34 +95,10 @@ var configRule = Rule{
 		}
 		for rule := range cfg.Lint.Rules {
 			if !slices.Contains(p.ruleIDs, rule) {
-				p.Report(configPos(d, "lint", "rules", rule), "run opsqa rules for the list of rule IDs", "unknown rule %q", rule)
+				p.Report(d.PosAt("lint", "rules", rule), "run opsqa rules for the list of rule IDs", "unknown rule %q", rule)
 			}
 		}
 	},
-}
-
-// configPos finds a value in opsqa.yaml by keys and list indexes.
-func configPos(d *document.Document, path ...any) diag.Position {
-	n := d.FrontMatter
-	for _, seg := range path {
-		if n == nil {
-			break
-		}
-		switch s := seg.(type) {
-		case string:
-			_, v := document.MapLookup(n, s)
-			if v == nil {
-				return d.NodePos(n)
-			}
-			n = v
-		case int:
-			if s >= len(n.Content) {
-				return d.NodePos(n)
-			}
-			n = n.Content[s]
-		}
-	}
-	return d.NodePos(n)
 }
 
 // isSectionPage reports whether d is a folder's index page (_index.md or

@@ -98,7 +98,7 @@ func (p *Pass) checkReference(d *document.Document, node *yaml.Node, kind, what 
 	if s := diag.Suggest(id, ids); s != "" {
 		fix = "change it to " + s
 	}
-	p.Report(d.NodePos(node), fix, "%s %q does not exist: no %s has this id%s", what, id, kind, didYouMean(id, ids))
+	p.Report(d.NodePos(node), fix, "%s %q does not exist: no %s has this id%s", what, id, kind, diag.DidYouMean(id, ids))
 	return nil
 }
 

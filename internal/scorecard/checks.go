@@ -11,10 +11,6 @@ import (
 	"github.com/opsqa/opsqa/internal/config"
 )
 
-// ResponseTargetRatio is the share of tickets that must get their first
-// response within the severity's target for response-target to pass.
-const ResponseTargetRatio = 0.8
-
 // checkDef is a check opsqa knows how to measure.
 type checkDef struct {
 	// subject is the kind of card the check measures.
@@ -28,7 +24,7 @@ var registry = map[string]checkDef{
 	"alerts-have-runbooks": {SubjectService, "Every alert rule of the service has a runbook_url leading to a runbook that lists the alert.", alertsHaveRunbooks},
 	"runbooks-reviewed":    {SubjectService, "Every active runbook of the service was reviewed within its review interval.", runbooksReviewed},
 	"mttr-target":          {SubjectService, "The service's mean time to recover over the period is within the MTTR target.", mttrTarget},
-	"response-target":      {SubjectService, "At least 80 % of the service's tickets got a first response within their severity's target.", responseTarget},
+	"response-target":      {SubjectService, "The share of the service's tickets that got a first response within their severity's target reaches kpi.first_response_target_ratio (80 % by default).", responseTarget},
 	"postmortems-done":     {SubjectService, "Every resolved SEV1 and SEV2 incident of the service has a postmortem.", postmortemsDone},
 	"on-call-trained":      {SubjectTeam, "Every team member in an on-call role passed the quizzes of the on-call curricula for that role.", onCallTrained},
 }
@@ -101,10 +97,6 @@ func alertsHaveRunbooks(e *evalEnv, s subject) measurement {
 	if why, ok := e.unavailable(SourceAlerts, SourceDocuments); ok {
 		return notMeasured("%s", why)
 	}
-	lists := map[string][]string{}
-	for _, rb := range e.in.Runbooks {
-		lists[rb.ID] = append(lists[rb.ID], rb.Alerts...)
-	}
 	var total, good int
 	var items []string
 	for _, a := range e.in.Alerts {
@@ -112,15 +104,10 @@ func alertsHaveRunbooks(e *evalEnv, s subject) measurement {
 			continue
 		}
 		total++
-		switch {
-		case a.RunbookURL == "":
-			items = append(items, a.Name+" (no runbook_url)")
-		case a.Runbook == "":
-			items = append(items, a.Name+" (runbook_url leads to no runbook)")
-		case !slices.Contains(lists[a.Runbook], a.Name):
-			items = append(items, fmt.Sprintf("%s (runbook %s does not list it)", a.Name, a.Runbook))
-		default:
+		if a.Covered {
 			good++
+		} else {
+			items = append(items, a.Name+" ("+a.Problem+")")
 		}
 	}
 	if total == 0 {
@@ -133,23 +120,18 @@ func runbooksReviewed(e *evalEnv, s subject) measurement {
 	if why, ok := e.unavailable(SourceDocuments); ok {
 		return notMeasured("%s", why)
 	}
-	today := dateOf(e.now)
 	var total, good int
 	var items []string
 	for _, rb := range e.in.Runbooks {
-		if rb.Service != s.id || rb.Status != "active" {
+		if rb.Service != s.id || !rb.HeldToReview {
 			continue
 		}
 		total++
-		interval := rb.IntervalDays
-		if interval <= 0 {
-			interval = e.cfg.ReviewInterval("runbook")
-		}
-		switch due := rb.LastReviewed.AddDate(0, 0, interval); {
-		case rb.LastReviewed.IsZero():
+		switch {
+		case rb.Review == nil:
 			items = append(items, rb.ID+" (no review date)")
-		case today.After(dateOf(due)):
-			items = append(items, fmt.Sprintf("%s (review due %s)", rb.ID, due.Format(time.DateOnly)))
+		case rb.Review.Overdue:
+			items = append(items, fmt.Sprintf("%s (review due %s)", rb.ID, rb.Review.Due.Format(time.DateOnly)))
 		default:
 			good++
 		}
@@ -160,34 +142,29 @@ func runbooksReviewed(e *evalEnv, s subject) measurement {
 	return share(good, total, fmt.Sprintf("%d of %d active runbooks reviewed within their interval", good, total), items)
 }
 
-// dateOf is the calendar day of t at midnight UTC, so review dates
-// (which carry no time) compare by day: a review due today is not late.
-func dateOf(t time.Time) time.Time {
-	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
-}
-
 func mttrTarget(e *evalEnv, s subject) measurement {
 	if why, ok := e.unavailable(SourceKPI); ok {
 		return notMeasured("%s", why)
 	}
 	m := e.in.KPI[s.id].MTTR
-	if m.N == 0 {
+	if m.N == 0 || m.Met == nil {
 		return notMeasured("no incident of this service was resolved in the period")
 	}
-	target := m.TargetSeconds
-	if target <= 0 {
-		target = e.cfg.KPI.MTTRTargetSeconds
-	}
-	v, t := m.MeanSeconds, float64(target)
-	st := Fail
-	if v <= t {
-		st = Pass
-	}
+	v, t := m.MeanSeconds, float64(m.TargetSeconds)
+	st := verdict(*m.Met)
 	fig := fmt.Sprintf("mean %s over %d incidents (target %s)", seconds(v), m.N, seconds(t))
 	if m.N < 5 {
 		fig += "; small sample"
 	}
 	return measurement{status: st, figure: fig, value: &v, target: &t, unit: "seconds", n: m.N}
+}
+
+// verdict is the status of a check whose verdict another package made.
+func verdict(met bool) Status {
+	if met {
+		return Pass
+	}
+	return Fail
 }
 
 // seconds writes a duration as Go does (25m20s), rounded to the second.
@@ -200,14 +177,11 @@ func responseTarget(e *evalEnv, s subject) measurement {
 		return notMeasured("%s", why)
 	}
 	r := e.in.KPI[s.id].Response
-	if r.Eligible == 0 {
+	if r.Eligible == 0 || r.Met == nil {
 		return notMeasured("no ticket of this service has reached its first-response target yet")
 	}
-	v, t := float64(r.Within)/float64(r.Eligible), ResponseTargetRatio
-	st := Fail
-	if v >= t {
-		st = Pass
-	}
+	v, t := float64(r.Within)/float64(r.Eligible), r.TargetRatio
+	st := verdict(*r.Met)
 	fig := fmt.Sprintf("%d of %d tickets (%s) got a first response within the severity target (target %s)",
 		r.Within, r.Eligible, percent(v), percent(t))
 	return measurement{status: st, figure: fig, value: &v, target: &t, unit: "ratio", n: r.Eligible}

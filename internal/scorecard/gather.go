@@ -7,11 +7,12 @@ import (
 	"strings"
 	"time"
 
+	"github.com/opsqa/opsqa/internal/alerting"
 	"github.com/opsqa/opsqa/internal/config"
 	"github.com/opsqa/opsqa/internal/document"
 	"github.com/opsqa/opsqa/internal/kpi"
-	"github.com/opsqa/opsqa/internal/lint"
 	"github.com/opsqa/opsqa/internal/quiz"
+	"github.com/opsqa/opsqa/internal/review"
 	"github.com/opsqa/opsqa/internal/ticket"
 )
 
@@ -22,9 +23,13 @@ type Sources struct {
 	Config *config.Config
 	// Docs are the repository's documents, as loaded for lint.
 	Docs []*document.Document
-	// Alerts are the alerting rules of the rule files, with their
-	// runbook_url resolved (lint.Alerts).
-	Alerts []lint.Alert
+	// Reviews are the documents' review verdicts on the day lint judged
+	// them (review.All), by repository path: a runbook absent from it is
+	// held to a review interval without a valid last_reviewed date.
+	Reviews map[string]review.Status
+	// Alerts are the alerting rules of the rule files that need a
+	// runbook, with their coverage verdicts (alerting.Scan.Counted).
+	Alerts []alerting.Alert
 	// Metrics is the KPI report of the period.
 	Metrics *kpi.Metrics
 	// Timelines are the tickets' timelines the metrics were computed from
@@ -57,7 +62,7 @@ func Gather(src Sources, now time.Time) Input {
 	}
 	docs := byKind(src.Docs)
 	for _, d := range docs["runbook"] {
-		in.Runbooks = append(in.Runbooks, runbookOf(d, cfg))
+		in.Runbooks = append(in.Runbooks, runbookOf(d, src.Reviews))
 	}
 	for _, d := range docs["postmortem"] {
 		if n, ok := intField(d, "incident"); ok {
@@ -72,7 +77,11 @@ func Gather(src Sources, now time.Time) Input {
 		missing(SourceAlerts, "the alert rule files were not read")
 	default:
 		for _, a := range src.Alerts {
-			in.Alerts = append(in.Alerts, Alert{Name: a.Name, Service: a.Service, RunbookURL: a.RunbookURL, Runbook: a.Runbook})
+			e := Alert{Name: a.Name, Service: a.Service, RunbookURL: a.RunbookURL, Covered: a.Covered, Problem: a.Problem}
+			if a.Runbook != nil {
+				e.Runbook = a.Runbook.ID()
+			}
+			in.Alerts = append(in.Alerts, e)
 		}
 	}
 
@@ -81,9 +90,11 @@ func Gather(src Sources, now time.Time) Input {
 	} else {
 		in.KPI = map[string]ServiceKPI{}
 		for svc, s := range src.Metrics.ByService {
+			share := s.FirstResponse.WithinTarget
 			k := ServiceKPI{
-				MTTR:     MTTR{N: s.MTTR.N, TargetSeconds: s.MTTR.TargetSeconds},
-				Response: ResponseTally{Eligible: s.FirstResponse.WithinTarget.Eligible, Within: s.FirstResponse.WithinTarget.Met},
+				MTTR: MTTR{N: s.MTTR.N, TargetSeconds: s.MTTR.TargetSeconds, Met: s.MTTR.Met},
+				Response: ResponseTally{Eligible: share.Eligible, Within: share.Met,
+					TargetRatio: share.TargetRatio, Met: share.TargetMet},
 			}
 			if s.MTTR.Mean != nil {
 				k.MTTR.MeanSeconds = float64(*s.MTTR.Mean)
@@ -125,14 +136,11 @@ func byKind(docs []*document.Document) map[string][]*document.Document {
 	return m
 }
 
-func runbookOf(d *document.Document, cfg *config.Config) Runbook {
-	rb := Runbook{ID: d.ID(), Service: d.String("service"), Status: d.String("status"), Alerts: d.Strings("alerts")}
-	if t, err := time.Parse(time.DateOnly, d.String("last_reviewed")); err == nil {
-		rb.LastReviewed = t
-	}
-	rb.IntervalDays = cfg.ReviewInterval("runbook")
-	if n, ok := intField(d, "review_interval_days"); ok && n > 0 {
-		rb.IntervalDays = n
+func runbookOf(d *document.Document, reviews map[string]review.Status) Runbook {
+	rb := Runbook{ID: d.ID(), Service: d.String("service"), Status: d.String("status"), Alerts: d.Strings("alerts"),
+		HeldToReview: review.Applies(d)}
+	if st, ok := reviews[d.Path]; ok {
+		rb.Review = &st
 	}
 	return rb
 }

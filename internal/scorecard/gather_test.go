@@ -6,9 +6,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/opsqa/opsqa/internal/alerting"
 	"github.com/opsqa/opsqa/internal/document"
 	"github.com/opsqa/opsqa/internal/kpi"
-	"github.com/opsqa/opsqa/internal/lint"
+	"github.com/opsqa/opsqa/internal/review"
 	"github.com/opsqa/opsqa/internal/ticket"
 )
 
@@ -36,12 +37,16 @@ func testDocs(t *testing.T) []*document.Document {
 	}
 }
 
-// testAlerts are alerts as lint.Alerts resolves them from the rule files.
-var testAlerts = []lint.Alert{
-	{Name: "WebDown", Service: "web", RunbookURL: "https://ops.example/runbooks/web-down/", Runbook: "web-down", Covered: true},
-	{Name: "WebSlow", Service: "web", RunbookURL: "https://other.example/runbooks/web-down/"},
-	{Name: "DBLag", Service: "db", RunbookURL: "../../content/runbooks/db-lag.md", Runbook: "db-lag", Covered: true},
-	{Name: "DBGone", Service: "db", RunbookURL: "https://github.com/acme/ops/blob/main/content/runbooks/db-lag.md", Runbook: "db-lag"},
+// testAlerts are alerts as alerting.Read resolves them from the rule
+// files, over the runbooks of docs.
+func testAlerts(docs []*document.Document) []alerting.Alert {
+	webDown, dbLag := docs[0], docs[1]
+	return []alerting.Alert{
+		{Name: "WebDown", Service: "web", RunbookURL: "https://ops.example/runbooks/web-down/", Runbook: webDown, Covered: true},
+		{Name: "WebSlow", Service: "web", RunbookURL: "https://other.example/runbooks/web-down/", Problem: "runbook_url leads to no runbook"},
+		{Name: "DBLag", Service: "db", RunbookURL: "../../content/runbooks/db-lag.md", Runbook: dbLag, Covered: true},
+		{Name: "DBGone", Service: "db", RunbookURL: "https://github.com/acme/ops/blob/main/content/runbooks/db-lag.md", Runbook: dbLag, Problem: "runbook db-lag does not list it"},
+	}
 }
 
 func testSources(t *testing.T) Sources {
@@ -52,15 +57,18 @@ func testSources(t *testing.T) Sources {
 		return &ticket.Milestone{At: tm}
 	}
 	created := func(s string) time.Time { return at(s).At }
+	docs := testDocs(t)
+	met, missed := true, false
 	return Sources{
-		Config: cfg,
-		Docs:   testDocs(t),
-		Alerts: testAlerts,
+		Config:  cfg,
+		Docs:    docs,
+		Reviews: review.All(docs, cfg, now),
+		Alerts:  testAlerts(docs),
 		Metrics: &kpi.Metrics{
 			Period: kpi.Period{From: day("2026-06-01"), To: day("2026-07-01")},
 			ByService: map[string]kpi.Summary{"db": {
-				MTTR:          kpi.MTTR{Stats: kpi.Stats{N: 3, Mean: &mean}, TargetSeconds: 1800},
-				FirstResponse: kpi.FirstResponse{WithinTarget: kpi.TargetShare{Eligible: 4, Met: 3, Missed: 1}},
+				MTTR:          kpi.MTTR{Stats: kpi.Stats{N: 3, Mean: &mean}, TargetSeconds: 1800, Met: &met},
+				FirstResponse: kpi.FirstResponse{WithinTarget: kpi.TargetShare{Eligible: 4, Met: 3, Missed: 1, TargetRatio: 0.8, TargetMet: &missed}},
 			}},
 		},
 		Timelines: []ticket.Timeline{
@@ -103,8 +111,9 @@ func TestGather(t *testing.T) {
 	if got := fmt.Sprint(in.Postmortems, in.Incidents); got != "[7] [{7 db sev1} {8 db sev2}]" {
 		t.Errorf("postmortems and incidents: %s", got)
 	}
-	if got := fmt.Sprintf("%+v", in.Runbooks[1]); got != "{ID:db-lag Service:db Status:active Alerts:[DBLag] LastReviewed:2026-01-01 00:00:00 +0000 UTC IntervalDays:180}" {
-		t.Errorf("runbook: %s", got)
+	if rb := in.Runbooks[1]; rb.ID != "db-lag" || !rb.HeldToReview || rb.Review == nil ||
+		rb.Review.IntervalDays != 180 || rb.Review.Due.Format(time.DateOnly) != "2026-06-30" || !rb.Review.Overdue {
+		t.Errorf("runbook: %+v, want db-lag due 2026-06-30 (every 180 days), overdue", rb)
 	}
 	if got := fmt.Sprintf("%+v", in.Training.Curricula); got != "[{ID:on-call Audience:[on-call-engineer] Quizzes:[q1] RecertifyDays:365}]" {
 		t.Errorf("curricula: %s", got)
@@ -123,10 +132,10 @@ func TestGather(t *testing.T) {
 	}
 	want := `web level="" score=40 alerts-have-runbooks=fail runbooks-reviewed=pass mttr-target=not-measured response-target=not-measured postmortems-done=not-applicable
 db level="" score=25 alerts-have-runbooks=fail runbooks-reviewed=fail mttr-target=pass response-target=fail postmortems-done=fail
-quiet level="bronze" score=null alerts-have-runbooks=not-applicable runbooks-reviewed=not-applicable mttr-target=not-measured response-target=not-measured postmortems-done=not-applicable
+quiet level="" score=null alerts-have-runbooks=not-applicable runbooks-reviewed=not-applicable mttr-target=not-measured response-target=not-measured postmortems-done=not-applicable
 app level="gold" score=100 on-call-trained=pass
 plat level="" score=0 on-call-trained=fail
-desk level="gold" score=null on-call-trained=not-applicable`
+desk level="" score=null on-call-trained=not-applicable`
 	if g := strings.Join(got, "\n"); g != want {
 		t.Errorf("cards:\n%s\nwant:\n%s", g, want)
 	}

@@ -24,9 +24,14 @@ func TestAppendHistoryDeduplicatesPerDay(t *testing.T) {
 	in := testInput()
 	build(now, in)
 	// A later day (db-lag's review is then overdue), then an earlier one
-	// (web-down's is not yet): the file stays ordered by date.
-	build(now.AddDate(0, 0, 1), in)
-	build(now.AddDate(0, 0, -1), in)
+	// (web-down's is not yet): the file stays ordered by date. Gather
+	// takes the review verdicts on the build's day.
+	later := testInput()
+	later.Runbooks[1].Review.Overdue = true
+	build(now.AddDate(0, 0, 1), later)
+	earlier := testInput()
+	earlier.Runbooks[0].Review.Overdue = false
+	build(now.AddDate(0, 0, -1), earlier)
 	// A second build the same day replaces that day's line.
 	in.Postmortems = append(in.Postmortems, 8)
 	build(now.Add(time.Hour), in)
@@ -35,9 +40,9 @@ func TestAppendHistoryDeduplicatesPerDay(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := `{"date":"2026-06-30","services":{"db":{"level":"silver","score":83},"quiet":{"level":"bronze","score":null},"web":{"level":"","score":20}},"teams":{"app":{"level":"gold","score":100},"desk":{"level":"gold","score":null},"plat":{"level":"","score":0}}}
-{"date":"2026-07-01","services":{"db":{"level":"gold","score":100},"quiet":{"level":"bronze","score":null},"web":{"level":"","score":0}},"teams":{"app":{"level":"gold","score":100},"desk":{"level":"gold","score":null},"plat":{"level":"","score":0}}}
-{"date":"2026-07-02","services":{"db":{"level":"","score":67},"quiet":{"level":"bronze","score":null},"web":{"level":"","score":0}},"teams":{"app":{"level":"gold","score":100},"desk":{"level":"gold","score":null},"plat":{"level":"","score":0}}}
+	want := `{"date":"2026-06-30","services":{"db":{"level":"silver","score":83},"quiet":{"level":"","score":null},"web":{"level":"","score":20}},"teams":{"app":{"level":"gold","score":100},"desk":{"level":"","score":null},"plat":{"level":"","score":0}}}
+{"date":"2026-07-01","services":{"db":{"level":"gold","score":100},"quiet":{"level":"","score":null},"web":{"level":"","score":0}},"teams":{"app":{"level":"gold","score":100},"desk":{"level":"","score":null},"plat":{"level":"","score":0}}}
+{"date":"2026-07-02","services":{"db":{"level":"","score":67},"quiet":{"level":"","score":null},"web":{"level":"","score":0}},"teams":{"app":{"level":"gold","score":100},"desk":{"level":"","score":null},"plat":{"level":"","score":0}}}
 `
 	if string(b) != want {
 		t.Errorf("history file:\n%s\nwant:\n%s", b, want)

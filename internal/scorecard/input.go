@@ -1,6 +1,10 @@
 package scorecard
 
-import "time"
+import (
+	"time"
+
+	"github.com/opsqa/opsqa/internal/review"
+)
 
 // Input is everything the checks measure, gathered by the caller. Each
 // source that could not be read is named in Unavailable with the reason;
@@ -44,6 +48,10 @@ type Alert struct {
 	// Runbook is the id of the runbook RunbookURL resolves to, "" when it
 	// is missing or leads nowhere.
 	Runbook string
+	// Covered is the alert coverage's verdict (package alerting), and
+	// Problem why it is not covered.
+	Covered bool
+	Problem string
 }
 
 // Runbook is the review state of one runbook document.
@@ -53,10 +61,11 @@ type Runbook struct {
 	Status  string
 	// Alerts are the alert names the runbook answers.
 	Alerts []string
-	// LastReviewed is zero when the document gives no valid date.
-	LastReviewed time.Time
-	// IntervalDays is the review interval in force for this runbook.
-	IntervalDays int
+	// HeldToReview is true for a runbook held to a review interval
+	// (review.Applies), and Review its verdict on the as-of day (package
+	// review); nil when it gives no valid last_reviewed date.
+	HeldToReview bool
+	Review       *review.Status
 }
 
 // ServiceKPI is what the KPI report measured for one service.
@@ -66,19 +75,24 @@ type ServiceKPI struct {
 }
 
 // MTTR is the mean time to recover over the incidents resolved in the
-// period.
+// period, and the KPI's verdict on it.
 type MTTR struct {
 	N             int
 	MeanSeconds   float64
 	TargetSeconds int64
+	// Met is kpi's verdict (kpi.MTTRMet); nil when nothing was resolved.
+	Met *bool
 }
 
 // ResponseTally counts tickets against their first-response targets.
 // Eligible are the tickets with a target that were answered, or are still
 // unanswered past the target (a miss); Within are those answered in time.
+// TargetRatio and Met are the KPI's target and verdict (kpi.RatioMet).
 type ResponseTally struct {
-	Eligible int
-	Within   int
+	Eligible    int
+	Within      int
+	TargetRatio float64
+	Met         *bool
 }
 
 // Incident is a resolved incident that may need a postmortem.

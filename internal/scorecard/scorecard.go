@@ -31,7 +31,8 @@ const (
 	Pass Status = "pass"
 	Fail Status = "fail"
 	// NotApplicable means there is nothing to check, such as a service with
-	// no alerts; it counts as passing for levels and is left out of the score.
+	// no alerts; it does not block a level and is left out of the score,
+	// but a level needs at least one check that passed.
 	NotApplicable Status = "not-applicable"
 	// NotMeasured means the data is missing; it blocks levels and is left
 	// out of the score.
@@ -192,12 +193,14 @@ func (e *evalEnv) measure(id string, s subject) measurement {
 }
 
 // grade returns the highest level whose checks, and those of every level
-// below, all pass or do not apply, and the weighted score. A level with no
-// check for this kind of card is skipped: it neither blocks the levels
-// above nor is reached by itself, so a team graded only at gold shows no
-// level at all until it earns gold.
+// below, all pass or do not apply, and the weighted score. A level needs
+// at least one check at or below it that was measured and passed: a card
+// whose checks all do not apply has earned nothing, and shows no level. A
+// level with no check for this kind of card is skipped: it neither blocks
+// the levels above nor is reached by itself, so a team graded only at gold
+// shows no level at all until it earns gold.
 func grade(levels []string, checks []CheckResult) (string, *int) {
-	reached := ""
+	reached, passedSoFar := "", 0
 	for _, lvl := range levels {
 		ok, any := true, false
 		for _, c := range checks {
@@ -205,14 +208,18 @@ func grade(levels []string, checks []CheckResult) (string, *int) {
 				continue
 			}
 			any = true
-			if c.Status != Pass && c.Status != NotApplicable {
+			switch c.Status {
+			case Pass:
+				passedSoFar++
+			case NotApplicable:
+			default:
 				ok = false
 			}
 		}
 		if !ok {
 			break
 		}
-		if any {
+		if any && passedSoFar > 0 {
 			reached = lvl
 		}
 	}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/opsqa/opsqa/internal/config"
+	"github.com/opsqa/opsqa/internal/review"
 )
 
 const testConfig = `
@@ -58,23 +59,27 @@ func day(s string) time.Time {
 }
 
 func testInput() Input {
+	yes, no := true, false
 	return Input{
 		Alerts: []Alert{
-			{Name: "WebDown", Service: "web", RunbookURL: "../web-down.md", Runbook: "web-down"},
-			{Name: "WebSlow", Service: "web", RunbookURL: "https://wiki.example/slow"},
-			{Name: "WebErrors", Service: "web"},
-			{Name: "DBLag", Service: "db", RunbookURL: "db-lag.md", Runbook: "db-lag"},
+			{Name: "WebDown", Service: "web", RunbookURL: "../web-down.md", Runbook: "web-down", Covered: true},
+			{Name: "WebSlow", Service: "web", RunbookURL: "https://wiki.example/slow", Problem: "runbook_url leads to no runbook"},
+			{Name: "WebErrors", Service: "web", Problem: "no runbook_url"},
+			{Name: "DBLag", Service: "db", RunbookURL: "db-lag.md", Runbook: "db-lag", Covered: true},
 		},
 		Runbooks: []Runbook{
-			// Due 2026-06-30: one day late at now.
-			{ID: "web-down", Service: "web", Status: "active", Alerts: []string{"WebDown"}, LastReviewed: day("2026-01-01"), IntervalDays: 180},
+			// The verdicts are review.Of's: due 2026-06-30, one day late at now.
+			{ID: "web-down", Service: "web", Status: "active", Alerts: []string{"WebDown"}, HeldToReview: true,
+				Review: &review.Status{LastReviewed: day("2026-01-01"), Due: day("2026-06-30"), Overdue: true, DaysOverdue: 1}},
 			// Due today: not late.
-			{ID: "db-lag", Service: "db", Status: "active", Alerts: []string{"DBLag"}, LastReviewed: day("2026-06-01"), IntervalDays: 30},
-			{ID: "db-old", Service: "db", Status: "deprecated", LastReviewed: day("2020-01-01")},
+			{ID: "db-lag", Service: "db", Status: "active", Alerts: []string{"DBLag"}, HeldToReview: true,
+				Review: &review.Status{LastReviewed: day("2026-06-01"), Due: day("2026-07-01")}},
+			{ID: "db-old", Service: "db", Status: "deprecated"},
 		},
 		KPI: map[string]ServiceKPI{
-			"db":  {MTTR: MTTR{N: 6, MeanSeconds: 1500, TargetSeconds: 1800}, Response: ResponseTally{Eligible: 10, Within: 8}},
-			"web": {MTTR: MTTR{N: 2, MeanSeconds: 2000.4}, Response: ResponseTally{Eligible: 5, Within: 3}},
+			// The verdicts are kpi's (MTTRMet, RatioMet); the checks take them.
+			"db":  {MTTR: MTTR{N: 6, MeanSeconds: 1500, TargetSeconds: 1800, Met: &yes}, Response: ResponseTally{Eligible: 10, Within: 8, TargetRatio: 0.8, Met: &yes}},
+			"web": {MTTR: MTTR{N: 2, MeanSeconds: 2000.4, TargetSeconds: 1800, Met: &no}, Response: ResponseTally{Eligible: 5, Within: 3, TargetRatio: 0.8, Met: &no}},
 		},
 		Incidents: []Incident{
 			{Number: 7, Service: "db", Severity: "sev1"},
@@ -122,10 +127,10 @@ func TestEvaluateCards(t *testing.T) {
 	want := []string{
 		`web level="" score=0 alerts-have-runbooks=fail runbooks-reviewed=fail mttr-target=fail response-target=fail postmortems-done=not-applicable`,
 		`db level="silver" score=83 alerts-have-runbooks=pass runbooks-reviewed=pass mttr-target=pass response-target=pass postmortems-done=fail`,
-		`quiet level="bronze" score=null alerts-have-runbooks=not-applicable runbooks-reviewed=not-applicable mttr-target=not-measured response-target=not-measured postmortems-done=not-applicable`,
+		`quiet level="" score=null alerts-have-runbooks=not-applicable runbooks-reviewed=not-applicable mttr-target=not-measured response-target=not-measured postmortems-done=not-applicable`,
 		`app level="gold" score=100 on-call-trained=pass`,
 		`plat level="" score=0 on-call-trained=fail`,
-		`desk level="gold" score=null on-call-trained=not-applicable`,
+		`desk level="" score=null on-call-trained=not-applicable`,
 	}
 	var got []string
 	for _, c := range append(r.Services, r.Teams...) {
@@ -293,7 +298,7 @@ func TestReportJSON(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := `{"subject":"service","id":"quiet","name":"Quiet","team":"plat","level":"bronze","score":null,"checks":[` +
+	want := `{"subject":"service","id":"quiet","name":"Quiet","team":"plat","level":"","score":null,"checks":[` +
 		`{"id":"alerts-have-runbooks","title":"Alerts","level":"bronze","weight":3,"status":"not-applicable","figure":"no alert rule names this service","value":null,"target":null,"n":0},` +
 		`{"id":"runbooks-reviewed","title":"Reviewed","level":"bronze","weight":2,"status":"not-applicable","figure":"the service has no active runbook","value":null,"target":null,"n":0},` +
 		`{"id":"mttr-target","title":"MTTR","level":"silver","weight":3,"status":"not-measured","figure":"no incident of this service was resolved in the period","value":null,"target":null,"n":0},` +
@@ -355,7 +360,10 @@ func TestGrade(t *testing.T) {
 		score  string
 	}{
 		{"silver has no check: skipped", []CheckResult{res("bronze", Pass, 1), res("gold", Pass, 1)}, "gold", "100"},
-		{"not applicable passes", []CheckResult{res("bronze", NotApplicable, 1), res("gold", Fail, 2)}, "bronze", "0"},
+		{"not applicable alone earns no level", []CheckResult{res("bronze", NotApplicable, 1), res("gold", Fail, 2)}, "", "0"},
+		{"every check not applicable: no level", []CheckResult{res("bronze", NotApplicable, 1), res("gold", NotApplicable, 2)}, "", "null"},
+		{"not applicable beside a pass", []CheckResult{res("bronze", NotApplicable, 1), res("bronze", Pass, 1), res("gold", Fail, 2)}, "bronze", "33"},
+		{"a pass below carries a level of not applicable", []CheckResult{res("bronze", Pass, 1), res("silver", NotApplicable, 1)}, "silver", "100"},
 		{"not measured blocks", []CheckResult{res("bronze", NotMeasured, 1), res("gold", Pass, 2)}, "", "100"},
 		{"a failure blocks the levels above", []CheckResult{res("bronze", Pass, 1), res("silver", Fail, 2), res("gold", Pass, 5)}, "bronze", "75"},
 		{"rounded to the nearest", []CheckResult{res("bronze", Pass, 1), res("silver", Fail, 2)}, "bronze", "33"},

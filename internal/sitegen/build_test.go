@@ -14,6 +14,8 @@ import (
 
 	"github.com/opsqa/opsqa/internal/config"
 	"github.com/opsqa/opsqa/internal/kpi"
+	"github.com/opsqa/opsqa/internal/repository"
+	"github.com/opsqa/opsqa/internal/review"
 	"github.com/opsqa/opsqa/internal/scorecard"
 	"github.com/opsqa/opsqa/internal/ticket"
 )
@@ -82,8 +84,13 @@ func sampleOptions(t testing.TB, dest string) Options {
 	if err != nil {
 		t.Fatal(err)
 	}
+	docs, err := repository.Load(repo)
+	if err != nil {
+		t.Fatal(err)
+	}
 	return Options{
 		RepoDir: repo, Config: cfg, Destination: dest, AsOf: asOf,
+		Reviews:  review.All(docs.Docs(), cfg, asOf),
 		Snapshot: snap, Metrics: metrics, Scorecards: cards,
 		History:     []scorecard.HistoryEntry{scorecard.Entry(cards)},
 		Lint:        &LintSummary{Files: 7, Errors: 0, Warnings: 2},
@@ -257,7 +264,7 @@ func TestEditAndFeedbackLinks(t *testing.T) {
 func TestMetadataAndOverdueMarks(t *testing.T) {
 	page := readPage(t, "runbooks/postgres-disk-full/index.html")
 	// Reviewed 2026-01-10 with a 180-day interval: overdue on 2026-11-27.
-	mustContain(t, page, `Review overdue since 2026-07-09`)
+	mustContain(t, page, `Review overdue: it was due by 2026-07-09`)
 	mustContain(t, page, `<span class="sev sev-sev1">SEV1</span>`)
 	mustContain(t, page, `PostgreSQL cluster`)
 	mustContain(t, page, `Escalate to Platform Engineering when not mitigated within 15 minutes.`)

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/opsqa/opsqa/internal/review"
 	"github.com/opsqa/opsqa/internal/scorecard"
 	"github.com/opsqa/opsqa/internal/ticket"
 )
@@ -54,6 +55,25 @@ type ticketView struct {
 	Postmortem string `json:"postmortem,omitempty"`
 }
 
+// reviewView is one document's review verdict, in
+// data/opsqa/reviews.json under its repository path.
+type reviewView struct {
+	LastReviewed string `json:"last_reviewed"`
+	Due          string `json:"due"`
+	IntervalDays int    `json:"interval_days"`
+	Overdue      bool   `json:"overdue"`
+	DaysOverdue  int    `json:"days_overdue"`
+}
+
+func reviewViews(rs map[string]review.Status) map[string]reviewView {
+	out := make(map[string]reviewView, len(rs))
+	for p, r := range rs {
+		out[p] = reviewView{LastReviewed: r.LastReviewed.Format(time.DateOnly), Due: r.Due.Format(time.DateOnly),
+			IntervalDays: r.IntervalDays, Overdue: r.Overdue, DaysOverdue: r.DaysOverdue}
+	}
+	return out
+}
+
 // historyPoint is one build's score of a card.
 type historyPoint struct {
 	Date  string `json:"date"`
@@ -81,7 +101,8 @@ func siteData(ms []mount, o *Options) (map[string]any, error) {
 		info.EditURL = fmt.Sprintf("%s/%s/edit/%s/", gh, cfg.Repository, cmp.Or(cfg.DefaultBranch, "main"))
 		info.NewIssueURL = fmt.Sprintf("%s/%s/issues/new", gh, cfg.Repository)
 	}
-	data := map[string]any{"site": &info}
+	// Always written, empty or not: the templates index it.
+	data := map[string]any{"site": &info, "reviews": reviewViews(o.Reviews)}
 	tickets := []ticketView{}
 	if s := o.Snapshot; s != nil {
 		stale := cmp.Or(o.StaleAfter, 48*time.Hour)

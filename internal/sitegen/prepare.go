@@ -225,14 +225,13 @@ func hugoConfig(work string, ms []mount, o *Options) map[string]any {
 		"module":                 map[string]any{"mounts": mounts},
 		"cascade":                cascade,
 		"params": map[string]any{"opsqa": map[string]any{
-			"repo_dir":         filepath.ToSlash(o.RepoDir),
-			"mounts":           linkMounts,
-			"sections":         sections,
-			"nav":              nav,
-			"teams":            teams,
-			"services":         services,
-			"roles":            roles,
-			"review_intervals": cfg.ReviewIntervals,
+			"repo_dir": filepath.ToSlash(o.RepoDir),
+			"mounts":   linkMounts,
+			"sections": sections,
+			"nav":      nav,
+			"teams":    teams,
+			"services": services,
+			"roles":    roles,
 		}},
 	}
 }

@@ -18,6 +18,7 @@ import (
 
 	"github.com/opsqa/opsqa/internal/config"
 	"github.com/opsqa/opsqa/internal/kpi"
+	"github.com/opsqa/opsqa/internal/review"
 	"github.com/opsqa/opsqa/internal/scorecard"
 	"github.com/opsqa/opsqa/internal/ticket"
 )
@@ -30,9 +31,12 @@ type Options struct {
 	Config  *config.Config
 	// Destination is where the finished site goes, public/ by default.
 	Destination string
-	// AsOf is the moment the figures describe; review dates are judged
-	// against it.
+	// AsOf is the moment the figures describe.
 	AsOf time.Time
+	// Reviews are the review verdicts of the documents held to a review
+	// interval (package review), by slash-separated repository path; the
+	// templates show them and judge nothing themselves.
+	Reviews map[string]review.Status
 	// Snapshot is the ticket snapshot; nil when there is none.
 	Snapshot *ticket.Snapshot
 	// Metrics is the KPI report; nil when it could not be computed.

@@ -175,59 +175,28 @@ const chunkSize = 1 << 20
 // line, for error messages. With build set, the tickets' timelines are
 // built as they are decoded, and their events dropped.
 func decodeTickets(r io.Reader, firstLine, size, announced int, build *timelineBuild) ([]Ticket, []Timeline, error) {
-	type job struct {
-		index, firstLine int
-		first            int // index of the chunk's first ticket
-		data             []byte
-	}
 	tickets := make([]Ticket, announced)
 	var tls []Timeline
 	if build != nil {
 		tls = make([]Timeline, announced)
 	}
-	jobs := make(chan job)
+	jobs := make(chan chunkJob)
 	// Chunks go back to the reader once decoded: decoding copies every
 	// string out, so two buffers per CPU serve the whole file.
 	free := make(chan []byte, 2*runtime.GOMAXPROCS(0)+1)
-	// The error reported is the first in the file: that of the earliest
-	// chunk with one.
-	var mu sync.Mutex
-	var firstErr error
-	errChunk := -1
+	var first firstError
 	var wg sync.WaitGroup
 	for range runtime.GOMAXPROCS(0) {
 		wg.Go(func() {
 			d := newLineDecoder()
 			d.build = build
 			for j := range jobs {
-				var err error
-				next, line := j.first, j.firstLine
-				for rest := j.data; len(rest) > 0 && err == nil; line++ {
-					var b []byte
-					b, rest, _ = bytes.Cut(rest, newline)
-					if isBlank(b) {
-						continue
-					}
-					var tl *Timeline
-					if tls != nil {
-						tl = &tls[next]
-					}
-					if err = d.decode(b, &tickets[next], tl); err != nil {
-						err = errorAt(line, b, err)
-					}
-					next++
-				}
+				err := j.decode(d, tickets, tls)
 				select {
 				case free <- j.data[:0]:
 				default:
 				}
-				if err != nil {
-					mu.Lock()
-					if errChunk < 0 || j.index < errChunk {
-						firstErr, errChunk = err, j.index
-					}
-					mu.Unlock()
-				}
+				first.keep(j.index, err)
 			}
 		})
 	}
@@ -235,7 +204,7 @@ func decodeTickets(r io.Reader, firstLine, size, announced int, build *timelineB
 	readErr := readChunks(r, size, free, func(index int, data []byte) {
 		n := ticketLines(data)
 		if held+n <= announced {
-			jobs <- job{index: index, firstLine: firstLine, first: held, data: data}
+			jobs <- chunkJob{index: index, firstLine: firstLine, first: held, data: data}
 		}
 		held += n
 		firstLine += bytes.Count(data, newline)
@@ -245,8 +214,8 @@ func decodeTickets(r io.Reader, firstLine, size, announced int, build *timelineB
 	if readErr != nil {
 		return nil, nil, readErr
 	}
-	if firstErr != nil {
-		return nil, nil, firstErr
+	if first.err != nil {
+		return nil, nil, first.err
 	}
 	switch {
 	case held < announced:
@@ -255,6 +224,54 @@ func decodeTickets(r io.Reader, firstLine, size, announced int, build *timelineB
 		return nil, nil, fmt.Errorf("the header announces %d tickets, the file holds %d: it is not the file the header describes", announced, held)
 	}
 	return tickets, tls, nil
+}
+
+// chunkJob is one chunk of ticket lines to decode.
+type chunkJob struct {
+	index, firstLine int
+	first            int // index of the chunk's first ticket
+	data             []byte
+}
+
+// decode decodes the chunk's lines into their places in tickets (and
+// tls, when timelines are built), stopping at the first bad line.
+func (j chunkJob) decode(d *lineDecoder, tickets []Ticket, tls []Timeline) error {
+	next, line := j.first, j.firstLine
+	for rest := j.data; len(rest) > 0; line++ {
+		var b []byte
+		b, rest, _ = bytes.Cut(rest, newline)
+		if isBlank(b) {
+			continue
+		}
+		var tl *Timeline
+		if tls != nil {
+			tl = &tls[next]
+		}
+		if err := d.decode(b, &tickets[next], tl); err != nil {
+			return errorAt(line, b, err)
+		}
+		next++
+	}
+	return nil
+}
+
+// firstError keeps the error that comes first in the file, that of the
+// earliest chunk with one, whatever order the chunks finish in.
+type firstError struct {
+	mu    sync.Mutex
+	err   error
+	chunk int
+}
+
+func (f *firstError) keep(chunk int, err error) {
+	if err == nil {
+		return
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.err == nil || chunk < f.chunk {
+		f.err, f.chunk = err, chunk
+	}
 }
 
 // isBlank reports whether a line holds nothing but white space.

@@ -213,25 +213,25 @@ func BuildTimeline(t *Ticket, p Policy, asOf time.Time) Timeline {
 		Outcome:  OutcomeOpen,
 	}
 	tl.Started = startedOf(t, p.location())
-	author := strings.ToLower(t.Author.Login)
+	tl.readMilestones(t, p, asOf)
+	closes := closesOf(t, asOf)
+	tl.settle(&closes, p.Resolution)
+	return tl
+}
 
-	var closes []Event // close events up to asOf, in order
-	lastStateChange, lastCloseSeen, lastClose := -1, -1, -1
+// readMilestones sets what t's events mark by asOf on the way to a
+// resolution: the first response and who gave it, the mitigation, and how
+// often the ticket was reopened.
+func (tl *Timeline) readMilestones(t *Ticket, p Policy, asOf time.Time) {
+	author := strings.ToLower(t.Author.Login)
 	for i := range t.Events {
 		e := &t.Events[i]
-		if e.Kind == ClosedEv {
-			lastClose = i
-		}
 		if e.At.After(asOf) {
 			continue
 		}
 		switch e.Kind {
-		case ClosedEv:
-			closes = append(closes, *e)
-			lastStateChange, lastCloseSeen = i, i
 		case ReopenedEv:
 			tl.Reopens++
-			lastStateChange = i
 		case Labeled:
 			if tl.Mitigated == nil && matchLabel(e.Label, p.MitigatedLabels) {
 				tl.Mitigated = &Milestone{At: e.At, Source: SourceLabel, Actor: e.Actor.Login}
@@ -244,72 +244,116 @@ func BuildTimeline(t *Ticket, p Policy, asOf time.Time) Timeline {
 			}
 		}
 	}
+}
 
-	closedNow := false
-	var final *Event
+// closeRecord is what a ticket's closes and reopens up to the as-of time
+// say about how it ended, kept apart from the other milestones because
+// the two resolution policies read it differently.
+type closeRecord struct {
+	// closes are the close events up to asOf, in order.
+	closes []Event
+	// final is the close the ticket stands in at asOf, nil while it is
+	// open: the last close event when no reopen followed it, or the
+	// issue's closed_at when the timeline has neither closes nor reopens.
+	final *Event
+	// finalSource says which of the two final is.
+	finalSource Source
+	// finalReason is final's reason when its event gives none.
+	finalReason StateReason
+}
+
+// closesOf reads t's closes and reopens up to asOf.
+func closesOf(t *Ticket, asOf time.Time) closeRecord {
+	c := closeRecord{finalSource: SourceCloseEvent, finalReason: Completed}
+	lastChange, lastCloseSeen, lastClose := -1, -1, -1
+	for i := range t.Events {
+		e := &t.Events[i]
+		if e.Kind == ClosedEv {
+			lastClose = i
+		}
+		if e.At.After(asOf) {
+			continue
+		}
+		switch e.Kind {
+		case ClosedEv:
+			c.closes = append(c.closes, *e)
+			lastChange, lastCloseSeen = i, i
+		case ReopenedEv:
+			lastChange = i
+		}
+	}
 	switch {
-	case lastStateChange >= 0:
-		if t.Events[lastStateChange].Kind == ClosedEv {
-			closedNow = true
-			final = &closes[len(closes)-1]
+	case lastChange >= 0:
+		if t.Events[lastChange].Kind == ClosedEv {
+			c.final = &c.closes[len(c.closes)-1]
 		}
 	case t.State == Closed && t.ClosedAt != nil && !t.ClosedAt.After(asOf):
 		// No close event in the timeline: closed_at is all there is.
-		closedNow = true
-		final = &Event{Kind: ClosedEv, At: *t.ClosedAt, StateReason: t.StateReason}
+		c.final = &Event{Kind: ClosedEv, At: *t.ClosedAt, StateReason: t.StateReason}
+		c.finalSource = SourceClosedAt
 	}
-	reasonOf := func(e *Event) StateReason {
-		if e.StateReason != "" {
-			return e.StateReason
-		}
-		// The ticket's last close carries the current
-		// state_reason when the event itself lacks one; other closes
-		// default to completed.
-		isLast := lastStateChange < 0 || lastCloseSeen == lastClose
-		if e == final && closedNow && isLast && t.State == Closed && t.StateReason != "" {
-			return t.StateReason
-		}
-		return Completed
+	// The ticket's last close carries the current state_reason
+	// when the event itself lacks one; other closes default to completed.
+	isLast := lastChange < 0 || lastCloseSeen == lastClose
+	if isLast && t.State == Closed && t.StateReason != "" {
+		c.finalReason = t.StateReason
 	}
-	finalSource := SourceCloseEvent
-	if lastStateChange < 0 {
-		finalSource = SourceClosedAt
-	}
+	return c
+}
 
-	if p.Resolution == FirstClose {
-		for i := range closes {
-			if reasonOf(&closes[i]) == Completed {
-				c := closes[i]
-				tl.Resolved = &Milestone{At: c.At, Source: SourceCloseEvent, Actor: c.Actor.Login}
-				tl.Outcome = OutcomeResolved
-				return tl
-			}
-		}
-		if final != nil && lastStateChange < 0 && reasonOf(final) == Completed {
-			tl.Resolved = &Milestone{At: final.At, Source: SourceClosedAt}
-			tl.Outcome = OutcomeResolved
-			return tl
+// reason is why the close e was made.
+func (c *closeRecord) reason(e *Event) StateReason {
+	if e.StateReason != "" {
+		return e.StateReason
+	}
+	if e == c.final {
+		return c.finalReason
+	}
+	return Completed
+}
+
+// firstCompleted is the resolution under first-close: the first close as
+// completed, even one reopened later, or nil when there is none.
+func (c *closeRecord) firstCompleted() *Milestone {
+	for i := range c.closes {
+		if e := &c.closes[i]; c.reason(e) == Completed {
+			return &Milestone{At: e.At, Source: SourceCloseEvent, Actor: e.Actor.Login}
 		}
 	}
-	if !closedNow {
-		return tl
+	if c.final != nil && c.finalSource == SourceClosedAt && c.reason(c.final) == Completed {
+		return &Milestone{At: c.final.At, Source: SourceClosedAt}
 	}
-	switch reasonOf(final) {
+	return nil
+}
+
+// settle sets where the ticket stands at the as-of time from its closes
+// under resolution r: resolved, closed as not planned or as a duplicate
+// (which are not resolutions, so they never count towards MTTR), or open.
+func (tl *Timeline) settle(c *closeRecord, r Resolution) {
+	if r == FirstClose {
+		if m := c.firstCompleted(); m != nil {
+			tl.Resolved, tl.Outcome = m, OutcomeResolved
+			return
+		}
+	}
+	if c.final == nil {
+		return
+	}
+	switch c.reason(c.final) {
 	case NotPlanned:
 		tl.Outcome = OutcomeNotPlanned
-		at := final.At
+		at := c.final.At
 		tl.ClosedAt = &at
 	case Duplicate:
 		tl.Outcome = OutcomeDuplicate
-		at := final.At
+		at := c.final.At
 		tl.ClosedAt = &at
 	default:
-		if p.Resolution != FirstClose {
-			tl.Resolved = &Milestone{At: final.At, Source: finalSource, Actor: final.Actor.Login}
+		if r != FirstClose {
+			tl.Resolved = &Milestone{At: c.final.At, Source: c.finalSource, Actor: c.final.Actor.Login}
 			tl.Outcome = OutcomeResolved
 		}
 	}
-	return tl
 }
 
 func (p Policy) location() *time.Location {

@@ -98,13 +98,36 @@
   root.appendChild(box);
   finish.addEventListener("click", function () { questions.forEach(grade); summary(true); });
 
+  // The result that counts is the one quiz.Grade re-grades from the
+  // repository, so the page computes exactly what it does: the score is
+  // the share of questions answered exactly right, as a whole percentage
+  // rounded down (integer division), and a pass needs at least one
+  // question and a score of at least the pass mark. Rounding to the
+  // nearest would show 2 of 3 as 67 % and pass a mark of 67 that the
+  // record fails.
+  var passMark = wholeNumber(root.getAttribute("data-pass-mark"));
+  function wholeNumber(s) {
+    // As strconv.Atoi reads it: anything but an integer is 0.
+    return /^[+-]?[0-9]+$/.test(s || "") ? parseInt(s, 10) : 0;
+  }
+  function gradeAll(right, total) {
+    var score = total > 0 ? (100 * right - (100 * right) % total) / total : 0;
+    return { score: score, passed: total > 0 && score >= passMark };
+  }
+
   function summary(final) {
     var done = questions.filter(function (q) { return q.answered; });
     if (!final && done.length < questions.length) return;
     var right = questions.filter(function (q) { return q.correct; }).length;
-    var score = Math.round(100 * right / questions.length);
-    var pass = score >= Number(root.getAttribute("data-pass-mark") || 80);
-    out.textContent = t("score").replace("{score}", String(score)).replace("{right}", String(right)).replace("{total}", String(questions.length)) + " " + (pass ? t("passed") : t("failed"));
+    var total = questions.length;
+    var g = gradeAll(right, total);
+    var score = g.score, pass = g.passed;
+    box.setAttribute("data-correct", String(right));
+    box.setAttribute("data-total", String(total));
+    box.setAttribute("data-pass-mark", String(passMark));
+    box.setAttribute("data-score", String(score));
+    box.setAttribute("data-passed", String(pass));
+    out.textContent = t("score").replace("{score}", String(score)).replace("{right}", String(right)).replace("{total}", String(total)) + " " + (pass ? t("passed") : t("failed"));
     // The form the answer key re-grades from (quiz.ParseAnswers): "id: a,b; id2: c".
     var answers = questions.map(function (q) { return q.id + ": " + chosen(q).map(function (i) { return String.fromCharCode(97 + i); }).join(","); }).join("; ");
     var base = root.getAttribute("data-issue-url");

@@ -1,0 +1,313 @@
+// Package repository is the model of a knowledge repository that every
+// reader shares: its configuration, the files opsqa looks at, and its
+// documents, each parsed once, on first use, with its kind decided in one
+// place. Lint, the alert coverage, the KPIs' postmortems, the scorecards
+// and the site read documents through it.
+//
+// Lookups are deterministic: ByID and OfKind give the same answer whatever
+// was parsed before, because they parse every file that could hold the
+// answer. A full run parses everything up front on every CPU; linting a
+// few files parses those and only what their rules look at, which keeps a
+// pre-commit run short.
+package repository
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/opsqa/opsqa/internal/config"
+	"github.com/opsqa/opsqa/internal/diag"
+	"github.com/opsqa/opsqa/internal/document"
+	"github.com/opsqa/opsqa/internal/suppress"
+)
+
+// RuleUnreadable is the rule of the findings about files that could not
+// be read at all.
+const RuleUnreadable = "unreadable"
+
+// Repository is every document of a knowledge repository.
+type Repository struct {
+	// Root is the repository folder on disk.
+	Root   string
+	Config *config.Config
+	// ConfigDoc is opsqa.yaml as a document, for positions; nil when the
+	// repository has none.
+	ConfigDoc *document.Document
+	// Files are the paths of every file looked at, documents or not:
+	// opsqa.yaml, the Markdown files and the alert rule files.
+	Files []string
+
+	entries []*entry // every Markdown file, in path order
+	byPath  map[string]*entry
+	byBase  map[string][]*entry // by file name without .md: ids follow file names
+	// walkFindings are problems met while walking: unreadable folders,
+	// the configuration file.
+	walkFindings []diag.Diagnostic
+	// ruleFiles are the Prometheus rule files of alert_rules, found by
+	// Load and parsed on first use.
+	ruleFilesOnce sync.Once
+	ruleFiles     RuleFiles
+}
+
+// entry is one Markdown file, parsed on first use.
+type entry struct {
+	file walkedFile
+	// kind is the kind of its collection, "" outside every collection.
+	kind     string
+	once     sync.Once
+	parsed   atomic.Bool // set once doc and findings are written
+	doc      *document.Document
+	findings []diag.Diagnostic
+	// suppressions are found while the document is parsed, on every CPU,
+	// rather than later on one.
+	suppressions []suppress.Suppression
+}
+
+// Load finds opsqa.yaml, the alert rule files it names and every Markdown
+// file under the collections' top folders; it parses none of them yet.
+// Unreadable or malformed files become findings; only an unreadable root
+// is an error.
+func Load(root string) (*Repository, error) {
+	if _, err := os.Stat(root); err != nil {
+		return nil, fmt.Errorf("open repository: %w", err)
+	}
+	repo := &Repository{Root: root, byPath: map[string]*entry{}, byBase: map[string][]*entry{}}
+	repo.loadConfig()
+	repo.globRuleFiles()
+	for _, top := range repo.topFolders() {
+		for _, f := range repo.walk(top) {
+			repo.entries = append(repo.entries, &entry{file: f, kind: repo.Config.KindOf(f.rel)})
+		}
+	}
+	slices.SortFunc(repo.entries, func(a, b *entry) int { return strings.Compare(a.file.rel, b.file.rel) })
+	for _, e := range repo.entries {
+		repo.byPath[e.file.rel] = e
+		repo.byBase[stem(e.file.rel)] = append(repo.byBase[stem(e.file.rel)], e)
+	}
+	return repo, nil
+}
+
+// stem is a path's file name without its extension: the id a document
+// must have.
+func stem(p string) string {
+	base := path.Base(p)
+	return strings.TrimSuffix(base, path.Ext(base))
+}
+
+// document parses the entry's file once; nil when it is not a document
+// (unreadable, binary, too large).
+func (r *Repository) document(e *entry) *document.Document {
+	e.once.Do(func() {
+		e.doc, e.findings = r.loadFile(e)
+		if e.doc != nil {
+			e.suppressions = suppress.Find(e.doc)
+		}
+		e.parsed.Store(true)
+	})
+	return e.doc
+}
+
+// parse parses the entries on every CPU and returns their documents, in
+// the entries' order.
+func (r *Repository) parse(es []*entry) []*document.Document {
+	var g errgroup.Group
+	g.SetLimit(runtime.GOMAXPROCS(0))
+	for _, e := range es {
+		g.Go(func() error { r.document(e); return nil })
+	}
+	_ = g.Wait()
+	var out []*document.Document
+	for _, e := range es {
+		if e.doc != nil {
+			out = append(out, e.doc)
+		}
+	}
+	return out
+}
+
+// Docs returns every document, in path order, parsing all that are not
+// parsed yet.
+func (r *Repository) Docs() []*document.Document { return r.parse(r.entries) }
+
+// Select parses and returns the documents under paths (slash-separated,
+// relative to the root), or every document when paths is empty.
+func (r *Repository) Select(paths []string) []*document.Document {
+	if len(paths) == 0 {
+		return r.Docs()
+	}
+	var es []*entry
+	for _, e := range r.entries {
+		if InPaths(e.file.rel, paths) {
+			es = append(es, e)
+		}
+	}
+	return r.parse(es)
+}
+
+// ByPath returns the document at a slash-separated path, or nil.
+func (r *Repository) ByPath(p string) *document.Document {
+	if e := r.byPath[p]; e != nil {
+		return r.document(e)
+	}
+	return nil
+}
+
+// ByID returns the documents with id, in path order. A document is found
+// by id through its file name, which its id must equal (the unique-id
+// rule reports one that differs): so the answer never depends on what
+// was parsed before.
+func (r *Repository) ByID(id string) []*document.Document {
+	var out []*document.Document
+	for _, d := range r.parse(r.byBase[id]) {
+		if d.ID() == id {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+// Doc returns the single document with id, or nil when there is none or
+// more than one.
+func (r *Repository) Doc(id string) *document.Document {
+	if ds := r.ByID(id); len(ds) == 1 {
+		return ds[0]
+	}
+	return nil
+}
+
+// OfKind returns the documents of a kind, in path order: those of its
+// collections, and those outside every collection that state it with
+// type: (inside a collection, the collection decides; see KindOf).
+func (r *Repository) OfKind(kind string) []*document.Document {
+	var es []*entry
+	for _, e := range r.entries {
+		if e.kind == kind || e.kind == "" {
+			es = append(es, e)
+		}
+	}
+	var out []*document.Document
+	for _, d := range r.parse(es) {
+		if d.Kind == kind {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+// KindOf is the one rule for a document's kind: the kind of the
+// collection its path lies in; outside every collection, the kind its
+// type: states. A folder's index page (_index.md, README.md) has no kind.
+// Inside a collection a type: that disagrees does not change the kind:
+// the schema rule reports it, so that the folder alone tells a reader
+// what a file is.
+func KindOf(cfg *config.Config, rel, typ string) string {
+	if base := path.Base(rel); base == "_index.md" || strings.EqualFold(base, "README.md") {
+		return ""
+	}
+	if k := cfg.KindOf(rel); k != "" {
+		return k
+	}
+	return typ
+}
+
+// LoadFindings are the problems met while reading the files parsed so
+// far: every selected file, and what the rules looked at.
+func (r *Repository) LoadFindings() []diag.Diagnostic {
+	out := slices.Clone(r.walkFindings)
+	for _, e := range r.entries {
+		if e.parsed.Load() {
+			out = append(out, e.findings...)
+		}
+	}
+	return out
+}
+
+// Suppressions returns the suppression comments of the documents parsed
+// so far, of opsqa.yaml and of the alert rule files.
+func (r *Repository) Suppressions() []suppress.Suppression {
+	var out []suppress.Suppression
+	for _, e := range r.entries {
+		if e.parsed.Load() {
+			out = append(out, e.suppressions...)
+		}
+	}
+	if r.ConfigDoc != nil {
+		out = append(out, suppress.Find(r.ConfigDoc)...)
+	}
+	return append(out, r.RuleFiles().Suppressions...)
+}
+
+// Holds reports whether the slash-separated path is, or is a folder of,
+// a file the repository looked at.
+func (r *Repository) Holds(p string) bool {
+	return slices.ContainsFunc(r.Files, func(f string) bool { return InPaths(f, []string{p}) })
+}
+
+// InPaths reports whether file is one of paths or lies under one of them;
+// every file is when paths is empty.
+func InPaths(file string, paths []string) bool {
+	if len(paths) == 0 {
+		return true
+	}
+	for _, p := range paths {
+		p = strings.TrimSuffix(p, "/")
+		if p == "." || file == p || strings.HasPrefix(file, p+"/") {
+			return true
+		}
+	}
+	return false
+}
+
+func (r *Repository) loadConfig() {
+	r.Config = config.Default()
+	src, err := os.ReadFile(filepath.Join(r.Root, config.FileName))
+	if errors.Is(err, fs.ErrNotExist) {
+		return
+	}
+	r.Files = append(r.Files, config.FileName)
+	if err != nil {
+		r.walkFindings = append(r.walkFindings, Unreadable(config.FileName, err))
+		return
+	}
+	doc, ds := document.ParseYAML(config.FileName, src)
+	r.walkFindings = append(r.walkFindings, ds...)
+	r.ConfigDoc = doc
+	if cfg, _ := config.Parse(src); cfg != nil {
+		r.Config = cfg
+	}
+	// A config that does not decode keeps the defaults; the config rule
+	// says what is wrong with it, with positions.
+}
+
+// Unreadable is the finding for a file that could not be read.
+func Unreadable(rel string, err error) diag.Diagnostic {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		err = pe.Err
+	}
+	return diag.Diagnostic{Pos: diag.Position{File: rel}, Severity: diag.Error, Rule: RuleUnreadable,
+		Message: fmt.Sprintf("cannot read: %v", err), Fix: "check the file's permissions and, for a link, its target"}
+}
+
+// Parsed returns the paths of the documents parsed so far, in path order:
+// what a run of a few files had to read.
+func (r *Repository) Parsed() []string {
+	var out []string
+	for _, e := range r.entries {
+		if e.parsed.Load() && e.doc != nil {
+			out = append(out, e.file.rel)
+		}
+	}
+	return out
+}

@@ -1,0 +1,78 @@
+package repository
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+
+	"github.com/bmatcuk/doublestar/v4"
+
+	"github.com/opsqa/opsqa/internal/config"
+	"github.com/opsqa/opsqa/internal/diag"
+	"github.com/opsqa/opsqa/internal/document"
+	"github.com/opsqa/opsqa/internal/suppress"
+)
+
+// RuleFiles is what the alert_rules globs of opsqa.yaml found: the
+// Prometheus rule files, those of them that parse and the suppression
+// comments in those, and findings for the globs that match nothing and
+// the files that cannot be read or parsed. The findings carry no rule:
+// the reader that reports them decides it.
+type RuleFiles struct {
+	Names        []string
+	Docs         []*document.Document
+	Suppressions []suppress.Suppression
+	Findings     []diag.Diagnostic
+}
+
+var errNoMatch = errors.New("no file matches")
+
+// globRuleFiles finds the rule files of opsqa.yaml alert_rules. They are
+// files opsqa lints, so they join Files: counted, and accepted as paths.
+func (r *Repository) globRuleFiles() {
+	set := &r.ruleFiles
+	var files []string
+	fsys := os.DirFS(r.Root)
+	for i, pattern := range r.Config.AlertRules {
+		m, err := doublestar.Glob(fsys, pattern)
+		if err == nil && len(m) == 0 {
+			err = errNoMatch
+		}
+		if err != nil {
+			pos := diag.Position{File: config.FileName}
+			if r.ConfigDoc != nil && r.ConfigDoc.FrontMatter != nil {
+				pos = r.ConfigDoc.PosAt("alert_rules", i)
+			}
+			set.Findings = append(set.Findings, diag.Diagnostic{Pos: pos, Fix: "fix the glob; it is relative to the repository root",
+				Message: fmt.Sprintf("alert_rules pattern %q: %v", pattern, err)})
+			continue
+		}
+		files = append(files, m...)
+	}
+	slices.Sort(files)
+	set.Names = slices.Compact(files)
+	r.Files = append(r.Files, set.Names...)
+}
+
+// RuleFiles reads and parses the alert rule files once, on first use.
+func (r *Repository) RuleFiles() *RuleFiles {
+	r.ruleFilesOnce.Do(func() {
+		set := &r.ruleFiles
+		for _, name := range set.Names {
+			src, err := os.ReadFile(filepath.Join(r.Root, filepath.FromSlash(name)))
+			if err != nil {
+				set.Findings = append(set.Findings, Unreadable(name, err))
+				continue
+			}
+			doc, ds := document.ParseYAML(name, src)
+			set.Findings = append(set.Findings, ds...)
+			if doc != nil && doc.FrontMatter != nil {
+				set.Docs = append(set.Docs, doc)
+				set.Suppressions = append(set.Suppressions, suppress.Find(doc)...)
+			}
+		}
+	})
+	return &r.ruleFiles
+}
