@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/opsqa/opsqa/internal/config"
 	"github.com/opsqa/opsqa/internal/kpi"
 	"github.com/opsqa/opsqa/internal/postmortem"
 	"github.com/opsqa/opsqa/internal/review"
@@ -106,16 +107,15 @@ func LoadSite(o SiteOptions) (*Site, error) {
 		}
 	}
 	src := scorecard.Sources{Config: cfg, Docs: docs, Reviews: reviews, Alerts: repo.alerts(), Missing: map[scorecard.Source]string{}}
-	k, err := computeKPIs(cfg, loc, o.Root, o.Snapshot, period{asOf: o.AsOf}, o.Now, pms)
+	k, why, err := siteKPIs(cfg, loc, o, pms)
 	switch {
-	case errors.Is(err, fs.ErrNotExist):
-		why := fmt.Sprintf("no snapshot at %s: run 'opsqa incidents sync'", o.Snapshot)
+	case err != nil:
+		return nil, err
+	case k == nil:
 		out.Warnings = append(out.Warnings, why+"; the site has no KPI figures")
 		for _, s := range []scorecard.Source{scorecard.SourceKPI, scorecard.SourceTickets, scorecard.SourceTraining} {
 			src.Missing[s] = why
 		}
-	case err != nil:
-		return nil, err
 	default:
 		so.Snapshot = k.snapshot
 		asOf, so.AsOf = k.asOf, k.asOf
@@ -145,6 +145,20 @@ func LoadSite(o SiteOptions) (*Site, error) {
 	}
 	out.site = so
 	return out, nil
+}
+
+// siteKPIs computes the site's KPIs as Metrics does. Without a snapshot
+// the run is nil and why says what is missing, in words for the site's
+// warnings and the scorecards' "not measured".
+func siteKPIs(cfg *config.Config, loc *time.Location, o SiteOptions, pms []kpi.Postmortem) (k *kpiRun, why string, err error) {
+	if o.Snapshot == "" {
+		return nil, "no ticket snapshot was given", nil
+	}
+	k, err = computeKPIs(cfg, loc, o.Root, o.Snapshot, period{asOf: o.AsOf}, o.Now, pms)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Sprintf("no snapshot at %s: run 'opsqa incidents sync'", o.Snapshot), nil
+	}
+	return k, "", err
 }
 
 // BuildOptions says where the site goes and how it is built.

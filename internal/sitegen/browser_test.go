@@ -20,6 +20,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/opsqa/opsqa/internal/quiz"
+	"github.com/opsqa/opsqa/internal/repository"
 )
 
 // These tests drive a real headless Chromium over the built sample site.
@@ -274,6 +275,51 @@ func TestBrowserQuiz(t *testing.T) {
 	}
 	noCSPViolations(t, ctx)
 	axeCheck(t, ctx)
+}
+
+// TestBrowserQuizGradesAsTheRecord answers two of three questions right
+// on a quiz whose pass mark is 67: the page must show 66 % and a fail, as
+// quiz.Grade computes from the answer key, not the 67 % and pass that
+// rounding to the nearest would give.
+func TestBrowserQuizGradesAsTheRecord(t *testing.T) {
+	ctx, base := browse(t)
+	open(t, ctx, base+"/training/quizzes/rounding-quiz/")
+	waitFor(t, ctx, `document.querySelector(".quiz.ready")`)
+	fs := `document.querySelectorAll(".quiz fieldset")`
+	// Right, right, wrong.
+	for i, option := range []int{0, 0, 1} {
+		eval[bool](t, ctx, fmt.Sprintf(`%s[%d].querySelectorAll("input[type=radio]")[%d].click(), %s[%d].querySelector("button").click(), true`, fs, i, option, fs, i))
+	}
+	waitFor(t, ctx, `!document.querySelector("a.submit-result").hidden`)
+	box := `document.querySelector(".quiz [data-score]")`
+	score, passed := eval[string](t, ctx, box+`.dataset.score`), eval[string](t, ctx, box+`.dataset.passed`)
+
+	u, err := url.Parse(eval[string](t, ctx, `document.querySelector("a.submit-result").href`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	answers, err := quiz.ParseAnswers(u.Query().Get("answers"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	repo, err := repository.Load("testdata/repo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := repo.Doc("rounding-quiz")
+	if d == nil {
+		t.Fatal("no rounding-quiz in the test repository")
+	}
+	rec := quiz.Grade(quiz.Parse(d), answers)
+	if rec.Correct != 2 || rec.Score != 66 || rec.Passed {
+		t.Fatalf("quiz.Grade = %+v, want 2 right, 66, failed", rec)
+	}
+	if score != fmt.Sprint(rec.Score) || passed != fmt.Sprint(rec.Passed) {
+		t.Errorf("page grades %s %%, passed %s; the record grades %d %%, passed %v", score, passed, rec.Score, rec.Passed)
+	}
+	if q := u.Query().Get("score"); q != fmt.Sprint(rec.Score) {
+		t.Errorf("result link states score %s, want %d", q, rec.Score)
+	}
 }
 
 func TestBrowserSearch(t *testing.T) {
