@@ -248,9 +248,9 @@ func TestKPIVerdictsOnTheTarget(t *testing.T) {
 			}
 			m := mr.Metrics
 			verdicts := map[string]*bool{
-				"MTTR":                m.MTTR.Met,
+				"MTTR":                 m.MTTR.Met,
 				"Resolved within 24 h": m.ResolvedWithin24h.TargetMet,
-				"First response":      m.FirstResponse.WithinTarget.TargetMet,
+				"First response":       m.FirstResponse.WithinTarget.TargetMet,
 			}
 			for name, v := range verdicts {
 				if v == nil || *v != tc.met {
