@@ -11,7 +11,7 @@ import (
 	"github.com/opsqa/opsqa/internal/diag"
 )
 
-// A baseline records the findings a repository had when it adopted opsqa,
+// A Baseline records the findings a repository had when it adopted opsqa,
 // so that only new ones fail. Entries match on rule, file and message, not
 // line, so editing above an old finding does not turn it into a new one;
 // a count per entry keeps a second identical finding new.

@@ -30,7 +30,7 @@ func Rules() []*Rule {
 	}
 }
 
-// Rule returns the rule with the given ID, or nil.
+// RuleByID returns the rule with the given ID, or nil.
 func RuleByID(id string) *Rule {
 	for _, r := range Rules() {
 		if r.ID == id {

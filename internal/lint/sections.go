@@ -77,10 +77,6 @@ func (p *Pass) reportMissingSection(d *document.Document, hs []document.Heading,
 			return
 		}
 	}
-	var texts []string
-	for _, h := range hs {
-		texts = append(texts, h.Text)
-	}
 	for _, h := range hs {
 		if nearMiss(h.Text, name) && !isRequired(h.Text, required) {
 			p.Report(d.BodyPos(h.Offset), fmt.Sprintf("rename the heading to ## %s", name),

@@ -21,7 +21,6 @@ func MetricsText(w io.Writer, m *kpi.Metrics) error {
 	p.printf("Targets\n")
 	targetLines(p, m)
 	p.printf("\n")
-	tw := tabwriter.NewWriter(p, 0, 0, 2, ' ', 0)
 	rw := m.ResolvedWithin24h
 
 	mt := m.MTTR
@@ -58,7 +57,7 @@ func MetricsText(w io.Writer, m *kpi.Metrics) error {
 	p.printf("Satisfaction (feedback ratings 1–5): %s\n\n", satisfactionLine(sat))
 
 	p.printf("By month (%s)\n", m.Timezone)
-	tw = tabwriter.NewWriter(p, 0, 0, 2, ' ', 0)
+	tw := tabwriter.NewWriter(p, 0, 0, 2, ' ', 0)
 	fmt.Fprintf(tw, "  month\tMTTR\tn\t\t24 h\teligible\t\tfirst response median\topened\tsatisfaction\n")
 	for _, mo := range m.ByMonth {
 		fmt.Fprintf(tw, "  %s\t%s\t%d\t%s\t%s\t%d\t%s\t%s\t%d\t%s\n", mo.Month,

@@ -34,7 +34,7 @@ func TestServerShapes(t *testing.T) {
 	s.Seed(45, start)
 
 	// Without state=all only open issues come back, 30 to a page.
-	resp, body, err := get(t, s, "/repos/northwind-parcel/operations/issues")
+	_, body, err := get(t, s, "/repos/northwind-parcel/operations/issues")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -48,7 +48,7 @@ func TestServerShapes(t *testing.T) {
 			t.Fatalf("open issue closed_at = %v, want a JSON null", is["closed_at"])
 		}
 	}
-	resp, body, _ = get(t, s, "/repos/northwind-parcel/operations/issues?state=all&per_page=20&sort=updated&direction=asc")
+	resp, body, _ := get(t, s, "/repos/northwind-parcel/operations/issues?state=all&per_page=20&sort=updated&direction=asc")
 	json.Unmarshal(body, &page)
 	link := resp.Header.Get("Link")
 	if len(page) != 20 || !strings.Contains(link, `/repositories/1296269/issues?`) || !strings.Contains(link, `page=2&per_page=20&sort=updated&state=all>; rel="next"`) || !strings.Contains(link, `page=3&per_page=20&sort=updated&state=all>; rel="last"`) {
