@@ -301,3 +301,92 @@ func TestKPIVerdictsOnTheTarget(t *testing.T) {
 		})
 	}
 }
+
+// duration writes seconds as the site does (fmt-duration.html): "1 h 05
+// min", "12 min 30 s", "45 s", "3 d 4 h" from 48 hours.
+func duration(s *int64) string {
+	if s == nil {
+		return "—"
+	}
+	h, m, r := *s/3600, *s%3600/60, *s%60
+	switch {
+	case h >= 48:
+		return fmt.Sprintf("%d d %d h", h/24, h%24)
+	case h > 0:
+		return fmt.Sprintf("%d h %02d min", h, m)
+	case m > 0:
+		return fmt.Sprintf("%d min %02d s", m, r)
+	}
+	return fmt.Sprintf("%d s", r)
+}
+
+func percent(r *float64) string {
+	if r == nil {
+		return "—"
+	}
+	return fmt.Sprintf("%.1f %%", *r*100)
+}
+
+// TestDashboardShowsTheMetrics reads the figures people act on off the
+// dashboard built from the bundled sample, and holds each to the KPI
+// report the site was given (its metrics.json): the cards, and the
+// monthly table behind each chart.
+func TestDashboardShowsTheMetrics(t *testing.T) {
+	s, err := LoadSite(SiteOptions{Root: "../..", Snapshot: "data/snapshot.jsonl", Now: time.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := s.Metrics
+	if m == nil || m.MTTR.N == 0 || m.ResolvedWithin24h.Eligible == 0 {
+		t.Fatalf("the sample gives no figures: %+v", m)
+	}
+	page := readFile(t, filepath.Join(build(t, s), "index.html"))
+
+	card := func(name string) string {
+		re := regexp.MustCompile(`<h3>` + regexp.QuoteMeta(name) + `</h3>.*?<p class="figure">([^<]*)</p><p>[^<]*· n = (\d+)`)
+		mm := re.FindStringSubmatch(page)
+		if mm == nil {
+			t.Fatalf("no %s card on the dashboard", name)
+		}
+		return mm[1] + " n=" + mm[2]
+	}
+	rw := m.ResolvedWithin24h
+	for name, want := range map[string]string{
+		"MTTR":                 fmt.Sprintf("%s n=%d", duration(m.MTTR.Mean), m.MTTR.N),
+		"Resolved within 24 h": fmt.Sprintf("%s n=%d", percent(rw.Ratio), rw.Eligible),
+		"First response":       fmt.Sprintf("%s n=%d", percent(m.FirstResponse.WithinTarget.Ratio), m.FirstResponse.WithinTarget.Eligible),
+	} {
+		if got := card(name); got != want {
+			t.Errorf("%s card shows %q, the metrics say %q", name, got, want)
+		}
+	}
+	if want := fmt.Sprintf("%d of %d eligible", rw.Met, rw.Eligible); !strings.Contains(page, want) {
+		t.Errorf("the 24 h card does not say %q", want)
+	}
+
+	table := func(caption string) map[string]string {
+		re := regexp.MustCompile(`<caption>` + regexp.QuoteMeta(caption) + `</caption>.*?<tbody>(.*?)</tbody>`)
+		mm := re.FindStringSubmatch(page)
+		if mm == nil {
+			t.Fatalf("no table %q on the dashboard", caption)
+		}
+		rows := map[string]string{}
+		for _, r := range regexp.MustCompile(`<tr><th scope="row">([^<]*)</th><td>([^<]*)</td><td>(\d+)</td></tr>`).FindAllStringSubmatch(mm[1], -1) {
+			rows[r[1]] = r[2] + " n=" + r[3]
+		}
+		return rows
+	}
+	mttr, rw24 := table("MTTR by month (minutes, mean)"), table("Resolved within 24 h after first response, by month (%)")
+	if len(mttr) != len(m.ByMonth) || len(rw24) != len(m.ByMonth) {
+		t.Errorf("tables have %d and %d months, the metrics %d", len(mttr), len(rw24), len(m.ByMonth))
+	}
+	for _, mo := range m.ByMonth {
+		if got, want := mttr[mo.Month], fmt.Sprintf("%s n=%d", duration(mo.MTTR.Mean), mo.MTTR.N); got != want {
+			t.Errorf("MTTR %s: page %q, metrics %q", mo.Month, got, want)
+		}
+		r := mo.ResolvedWithin24h
+		if got, want := rw24[mo.Month], fmt.Sprintf("%s n=%d", percent(r.Ratio), r.Eligible); got != want {
+			t.Errorf("24 h %s: page %q, metrics %q", mo.Month, got, want)
+		}
+	}
+}
