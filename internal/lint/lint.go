@@ -7,10 +7,7 @@ package lint
 
 import (
 	"fmt"
-	"runtime"
 	"time"
-
-	"golang.org/x/sync/errgroup"
 
 	"github.com/opsqa/opsqa/internal/config"
 	"github.com/opsqa/opsqa/internal/diag"
@@ -158,25 +155,19 @@ func Check(repo *repository.Repository, opts Options) *Result {
 		}
 	}
 	perDoc := make([][]diag.Diagnostic, len(docs))
-	var g errgroup.Group
-	g.SetLimit(runtime.GOMAXPROCS(0))
-	for i, d := range docs {
-		g.Go(func() error {
-			for _, r := range enabled {
-				if r.CheckDocument != nil && r.appliesTo(d.Kind) {
-					p := newPass(r)
-					r.CheckDocument(p, d)
-					perDoc[i] = append(perDoc[i], p.found...)
-				}
+	repository.Parallel(len(docs), func(i int) {
+		d := docs[i]
+		for _, r := range enabled {
+			if r.CheckDocument != nil && r.appliesTo(d.Kind) {
+				p := newPass(r)
+				r.CheckDocument(p, d)
+				perDoc[i] = append(perDoc[i], p.found...)
 			}
-			// Its rules are done: keep the anchors other documents link
-			// to, not the parse tree, so memory does not grow with the
-			// repository.
-			d.Release()
-			return nil
-		})
-	}
-	_ = g.Wait()
+		}
+		// Its rules are done: keep the anchors other documents link to,
+		// not the parse tree, so memory does not grow with the repository.
+		d.Release()
+	})
 	for _, ds := range perDoc {
 		all = append(all, ds...)
 	}

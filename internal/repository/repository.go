@@ -24,8 +24,6 @@ import (
 	"sync"
 	"sync/atomic"
 
-	"golang.org/x/sync/errgroup"
-
 	"github.com/opsqa/opsqa/internal/config"
 	"github.com/opsqa/opsqa/internal/diag"
 	"github.com/opsqa/opsqa/internal/document"
@@ -119,21 +117,35 @@ func (r *Repository) document(e *entry) *document.Document {
 }
 
 // parse parses the entries on every CPU and returns their documents, in
-// the entries' order.
+// the entries' order. A lookup of one file (a link's target) parses it
+// in the caller's goroutine.
 func (r *Repository) parse(es []*entry) []*document.Document {
-	var g errgroup.Group
-	g.SetLimit(runtime.GOMAXPROCS(0))
-	for _, e := range es {
-		g.Go(func() error { r.document(e); return nil })
+	if len(es) > 1 {
+		Parallel(len(es), func(i int) { r.document(es[i]) })
 	}
-	_ = g.Wait()
 	var out []*document.Document
 	for _, e := range es {
-		if e.doc != nil {
-			out = append(out, e.doc)
+		if d := r.document(e); d != nil {
+			out = append(out, d)
 		}
 	}
 	return out
+}
+
+// Parallel calls f(0) … f(n-1) on one worker per CPU, each taking the
+// next index: thousands of documents cost as many goroutines as there
+// are CPUs, not one each.
+func Parallel(n int, f func(i int)) {
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), n) {
+		wg.Go(func() {
+			for i := int(next.Add(1)) - 1; i < n; i = int(next.Add(1)) - 1 {
+				f(i)
+			}
+		})
+	}
+	wg.Wait()
 }
 
 // Docs returns every document, in path order, parsing all that are not

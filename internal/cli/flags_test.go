@@ -1,0 +1,105 @@
+package cli
+
+import (
+	"errors"
+	"reflect"
+	"testing"
+
+	"github.com/opsqa/opsqa/internal/pipeline"
+)
+
+// These tests stop each command at its runF seam: they check what the
+// flags and arguments become, without a repository on disk, so a renamed
+// flag or a lost default fails here rather than in a user's CI.
+
+func TestLintFlags(t *testing.T) {
+	env := &Env{}
+	for _, tc := range []struct {
+		args []string
+		want lintOptions
+	}{
+		{nil, lintOptions{env: env, Paths: []string{}}},
+		{
+			[]string{"--root", "kb", "--format", "sarif", "--changed-since", "origin/main",
+				"--baseline", "b.json", "--today", "2026-01-31", "content/runbooks", "processes/x.md"},
+			lintOptions{env: env, Root: "kb", Format: "sarif", ChangedSince: "origin/main",
+				Baseline: "b.json", Today: "2026-01-31", Paths: []string{"content/runbooks", "processes/x.md"}},
+		},
+		{[]string{"--write-baseline", ".opsqa-baseline.json"}, lintOptions{env: env, Paths: []string{}, WriteBaseline: ".opsqa-baseline.json"}},
+	} {
+		var got *lintOptions
+		cmd := newLintCmd(env, func(o *lintOptions) error { got = o; return nil })
+		cmd.SetArgs(tc.args)
+		if err := cmd.Execute(); err != nil {
+			t.Fatalf("%v: %v", tc.args, err)
+		}
+		if !reflect.DeepEqual(*got, tc.want) {
+			t.Errorf("%v:\n got  %+v\n want %+v", tc.args, *got, tc.want)
+		}
+	}
+}
+
+func TestMetricsFlags(t *testing.T) {
+	env := &Env{}
+	for _, tc := range []struct {
+		args []string
+		want metricsOptions
+	}{
+		{nil, metricsOptions{env: env, Snapshot: "data/snapshot.jsonl", Format: "text"}},
+		{
+			[]string{"--snapshot", "/tmp/s.jsonl", "--from", "2026-09-01", "--to", "2026-10-31",
+				"--as-of", "2026-11-01", "--format", "json", "--check"},
+			metricsOptions{env: env, Snapshot: "/tmp/s.jsonl", From: "2026-09-01", To: "2026-10-31",
+				AsOf: "2026-11-01", Format: "json", Check: true},
+		},
+	} {
+		var got *metricsOptions
+		cmd := newMetricsCmd(env, func(o *metricsOptions) error { got = o; return nil })
+		cmd.SetArgs(tc.args)
+		if err := cmd.Execute(); err != nil {
+			t.Fatalf("%v: %v", tc.args, err)
+		}
+		if !reflect.DeepEqual(*got, tc.want) {
+			t.Errorf("%v:\n got  %+v\n want %+v", tc.args, *got, tc.want)
+		}
+	}
+
+	cmd := newMetricsCmd(env, func(*metricsOptions) error { t.Error("ran with a stray argument"); return nil })
+	cmd.SetArgs([]string{"extra"})
+	cmd.SilenceErrors, cmd.SilenceUsage = true, true
+	var exit *exitError
+	if err := cmd.Execute(); !errors.As(err, &exit) || exit.code != ExitUsage {
+		t.Errorf("stray argument: %v, want a usage error", err)
+	}
+}
+
+func TestBuildFlags(t *testing.T) {
+	env := &Env{}
+	for _, tc := range []struct {
+		args []string
+		want buildOptions
+	}{
+		{nil, buildOptions{env: env, Destination: "public", Snapshot: "data/snapshot.jsonl",
+			History: pipeline.DefaultHistoryPath}},
+		{
+			[]string{"--destination", "/tmp/site", "--allow-lint-errors", "--as-of", "2026-11-01",
+				"--history", "", "--base-url", "https://kb.example.dev/"},
+			buildOptions{env: env, Destination: "/tmp/site", AllowLintErrors: true, AsOf: "2026-11-01",
+				Snapshot: "data/snapshot.jsonl", BaseURL: "https://kb.example.dev/"},
+		},
+	} {
+		var got *buildOptions
+		cmd := newBuildCmd(env, func(o *buildOptions) error { got = o; return nil })
+		cmd.SetArgs(tc.args)
+		if err := cmd.Execute(); err != nil {
+			t.Fatalf("%v: %v", tc.args, err)
+		}
+		if got.LookPath == nil {
+			t.Errorf("%v: no LookPath for Pagefind", tc.args)
+		}
+		got.LookPath = nil
+		if !reflect.DeepEqual(*got, tc.want) {
+			t.Errorf("%v:\n got  %+v\n want %+v", tc.args, *got, tc.want)
+		}
+	}
+}
