@@ -133,3 +133,31 @@ func writeSnapshot(t *testing.T, dir string) {
 		t.Fatal(err)
 	}
 }
+
+// TestLayoutErrorsExitTwo: a layout under which lint would check nothing
+// is refused with where and why, never passed as "0 files checked".
+func TestLayoutErrorsExitTwo(t *testing.T) {
+	collections := minimalConfig + "collections:\n  - {path: docs/runbooks, kind: runbook}\n"
+	for _, tc := range []struct {
+		name  string
+		files map[string]string
+		want  string
+	}{
+		{"a collection folder that does not exist", map[string]string{"opsqa.yaml": collections, "README.md": "# Ops\n"},
+			"opsqa.yaml:4:12: the folder docs/runbooks of the runbook collection does not exist"},
+		{"a collection without a Markdown file", map[string]string{"opsqa.yaml": collections, "docs/runbooks/disk.txt": "Disk.\n"},
+			"opsqa.yaml:4:12: the runbook collection holds no .md file under docs/runbooks"},
+		{"no opsqa.yaml and no documents", map[string]string{"docs/runbooks/disk.md": "# Disk\n"},
+			"has no opsqa.yaml and no documents in the default folders (content/runbooks, "},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			code, out, errOut := runIn(t, writeFiles(t, tc.files), "lint")
+			if code != ExitUsage {
+				t.Errorf("exit %d, want %d", code, ExitUsage)
+			}
+			if !strings.Contains(out+errOut, tc.want) {
+				t.Errorf("output does not say %q:\nstdout: %s\nstderr: %s", tc.want, out, errOut)
+			}
+		})
+	}
+}

@@ -37,6 +37,11 @@ type Config struct {
 	AlertRules       []string            `yaml:"alert_rules"`
 	Lint             Lint                `yaml:"lint"`
 	Scorecard        Scorecard           `yaml:"scorecard"`
+
+	// CollectionsGiven is true when opsqa.yaml lists its collections
+	// rather than leaving the defaults: then each folder it names must
+	// exist and hold documents.
+	CollectionsGiven bool `yaml:"-"`
 }
 
 // Site configures the published knowledge site.
@@ -46,11 +51,28 @@ type Site struct {
 	Language string `yaml:"language"`
 }
 
-// Collection maps a folder to the kind of document it holds.
+// Collection maps a folder, and every folder under it, to the kind of
+// document it holds, and says how strictly its front matter is checked.
 type Collection struct {
 	Path string `yaml:"path"`
 	Kind string `yaml:"kind"`
+	// FrontMatter is "required" (the default: every key the kind's schema
+	// requires) or "optional": a document may have none, and one that has
+	// some is checked for the keys it gives, not for those it leaves out.
+	FrontMatter string `yaml:"front_matter"`
+	// ExtraKeys is "deny" (the default) or "allow": keys the schema does
+	// not know, such as a static site generator's weight or aliases, are
+	// accepted at the top of the front matter.
+	ExtraKeys string `yaml:"extra_keys"`
 }
+
+// FrontMatterOptional reports whether documents of the collection may
+// leave out the keys their schema requires, or all front matter.
+func (c Collection) FrontMatterOptional() bool { return c.FrontMatter == "optional" }
+
+// ExtraKeysAllowed reports whether unknown top-level front matter keys
+// are accepted.
+func (c Collection) ExtraKeysAllowed() bool { return c.ExtraKeys == "allow" }
 
 // Role is a responsibility a person holds, such as on-call-engineer.
 type Role struct {
@@ -195,7 +217,7 @@ func Default() *Config {
 func Parse(data []byte) (*Config, error) {
 	c := Default()
 	intervals, sections := c.ReviewIntervals, c.RequiredSections
-	c.ReviewIntervals, c.RequiredSections = nil, nil
+	c.ReviewIntervals, c.RequiredSections, c.Collections = nil, nil, nil
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	var typeErr *yaml.TypeError
 	err := dec.Decode(c)
@@ -209,7 +231,8 @@ func Parse(data []byte) (*Config, error) {
 	}
 	c.ReviewIntervals = mergeMap(intervals, c.ReviewIntervals)
 	c.RequiredSections = mergeMap(sections, c.RequiredSections)
-	if len(c.Collections) == 0 {
+	c.CollectionsGiven = len(c.Collections) > 0
+	if !c.CollectionsGiven {
 		c.Collections = DefaultCollections
 	}
 	for i := range c.Scorecard.Checks {
@@ -245,16 +268,23 @@ func Load(fsys fs.FS) (*Config, error) {
 }
 
 // KindOf returns the kind of the collection holding the slash-separated
-// path, or "" when no collection holds it. The longest matching folder wins.
+// path, or "" when no collection holds it.
 func (c *Config) KindOf(p string) string {
-	best, kind := -1, ""
+	col, _ := c.CollectionOf(p)
+	return col.Kind
+}
+
+// CollectionOf returns the collection holding the slash-separated path:
+// the one whose folder is the longest prefix of it.
+func (c *Config) CollectionOf(p string) (Collection, bool) {
+	best, found := -1, Collection{}
 	for _, col := range c.Collections {
 		dir := strings.TrimSuffix(path.Clean(col.Path), "/")
 		if len(p) > len(dir) && p[len(dir)] == '/' && strings.HasPrefix(p, dir) && len(dir) > best {
-			best, kind = len(dir), col.Kind
+			best, found = len(dir), col
 		}
 	}
-	return kind
+	return found, best >= 0
 }
 
 // Team returns the team with the given id.

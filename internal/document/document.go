@@ -8,6 +8,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"path"
 	"strings"
 	"sync"
 	"unicode/utf8"
@@ -43,8 +44,11 @@ type Document struct {
 	// Source is the file as read, less a leading byte order mark.
 	Source []byte
 	// FrontMatter is the mapping node of the front matter, nil when the
-	// file has none or it could not be parsed.
+	// file has none, an empty block, or one that could not be parsed.
 	FrontMatter *yaml.Node
+	// NoFrontMatter is true when the file has none, or an empty block:
+	// unlike front matter that does not parse, that is no error in itself.
+	NoFrontMatter bool
 	// Meta is the front matter as JSON-compatible values (maps, slices,
 	// strings, json.Number, bools, nil), for schema validation.
 	Meta map[string]any
@@ -127,10 +131,11 @@ func (d *Document) setFrontMatter(root *yaml.Node, what, rule string) []diag.Dia
 func (d *Document) splitFrontMatter() []diag.Diagnostic {
 	open, fmStart := openingDelimiter(d.Source)
 	if open < 0 {
+		// No front matter is not an error here: whether a document needs
+		// it depends on its collection, which the schema rule knows.
 		d.Body = d.Source
-		return []diag.Diagnostic{{Pos: diag.Position{File: d.Path, Line: 1, Column: 1}, Severity: diag.Error, Rule: RuleFrontMatter,
-			Message: "no front matter: the file must start with a --- line",
-			Fix:     "add a front matter block with id, title, owner, status and last_reviewed"}}
+		d.NoFrontMatter = true
+		return nil
 	}
 	d.fmLine = d.Pos(fmStart).Line
 	var node yaml.Node
@@ -158,8 +163,8 @@ func (d *Document) splitFrontMatter() []diag.Diagnostic {
 		return []diag.Diagnostic{d.yamlSyntax(yamlErr, fmText)}
 	}
 	if len(node.Content) == 0 {
-		return []diag.Diagnostic{{Pos: d.Pos(open), Severity: diag.Error, Rule: RuleFrontMatter,
-			Message: "front matter is empty", Fix: "add id, title, owner, status and last_reviewed"}}
+		d.NoFrontMatter = true // an empty block is no front matter
+		return nil
 	}
 	return d.setFrontMatter(node.Content[0], "front matter", RuleFrontMatter)
 }
@@ -379,8 +384,31 @@ func (d *Document) Decode(v any) error {
 	return nil
 }
 
-// ID is the document's id, or "".
-func (d *Document) ID() string { return d.String("id") }
+// ID is the document's id: its front matter's id, else, for a document
+// of a kind, its file name without the extension, case kept (a runbook
+// named after its alert, HighErrorRate.md, has the id HighErrorRate); ""
+// for a file of no kind without one.
+func (d *Document) ID() string {
+	if id := d.String("id"); id != "" || d.Kind == "" {
+		return id
+	}
+	base := path.Base(d.Path)
+	return strings.TrimSuffix(base, path.Ext(base))
+}
+
+// Title is the document's title: its front matter's title, else the text
+// of its first level-1 heading, else its id.
+func (d *Document) Title() string {
+	if t := d.String("title"); t != "" {
+		return t
+	}
+	for _, h := range d.Headings() {
+		if h.Level == 1 {
+			return h.Text
+		}
+	}
+	return d.ID()
+}
 
 func lineStarts(src []byte) []int {
 	starts := make([]int, 1, bytes.Count(src, []byte{'\n'})+1)

@@ -66,8 +66,6 @@ func TestParseEmptyAndUnterminated(t *testing.T) {
 		{"empty", "", "empty document", 0},
 		{"blank", "\n  \n", "empty document", 0},
 		{"unterminated", "---\nid: x\ntitle: y\n\n## Body\n", "front matter is not closed", 1},
-		{"no front matter", "# Title\n", "no front matter", 1},
-		{"empty front matter", "---\n---\nbody\n", "front matter is empty", 1},
 		{"list front matter", "---\n- a\n---\n", "must be a mapping", 2},
 		{"binary", "---\x00\n", "NUL byte", 1},
 		{"latin-1", "---\ntitle: caf\xe9\n---\n", "invalid UTF-8", 2},
@@ -78,6 +76,18 @@ func TestParseEmptyAndUnterminated(t *testing.T) {
 				t.Errorf("findings = %v, want one %q at line %d", ds, c.want, c.line)
 			}
 		})
+	}
+}
+
+// TestParseWithoutFrontMatter: a file without front matter, or with an
+// empty block, is a document with a body and no front matter; whether it
+// needs some is for its collection to say.
+func TestParseWithoutFrontMatter(t *testing.T) {
+	for _, src := range []string{"# Title\n\nBody.\n", "---\n---\n# Title\n\nBody.\n"} {
+		d, ds := Parse("x.md", []byte(src))
+		if len(ds) != 0 || d == nil || d.FrontMatter != nil || !d.NoFrontMatter || !strings.HasSuffix(string(d.Body), "# Title\n\nBody.\n") {
+			t.Errorf("%q: findings %v, document %+v", src, ds, d)
+		}
 	}
 }
 

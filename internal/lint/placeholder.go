@@ -26,17 +26,18 @@ var urlSpanRe = regexp.MustCompile(`[A-Za-z][A-Za-z0-9+.-]*://[^\s<>"'` + "`" + 
 
 var placeholderRule = Rule{
 	ID:      "placeholder",
-	Summary: "active documents hold no TODO, TBD, FIXME or XXX",
+	Summary: "documents that are not drafts hold no TODO, TBD, FIXME or XXX",
 	Doc: `An active document is one an engineer relies on: a "TODO" in its steps is
 a step nobody wrote. The words TODO, TBD, FIXME and XXX, in upper case and
 as whole words, are reported in the body and in front matter string values
-of active documents (drafts may hold them). Words inside code are reported
+of every document that is not a draft (status: draft may hold them; a
+document without front matter is no draft). Words inside code are reported
 too: a TODO in a command an engineer copies is a placeholder as well.
 Words inside URLs and link destinations are not, as they are part of a
 name. Write the missing content, or set status: draft until it is written.`,
 	Severity: diag.Error,
 	CheckDocument: func(p *Pass, d *document.Document) {
-		if d.Kind == "" || d.String("status") != "active" {
+		if d.Kind == "" || d.String("status") == "draft" {
 			return
 		}
 		if d.FrontMatter != nil {
@@ -73,7 +74,7 @@ func mayHoldPlaceholder(b []byte) bool {
 
 func (p *Pass) reportPlaceholder(pos diag.Position, word string) {
 	p.Report(pos, "write the missing content, or set status: draft until it is written",
-		"placeholder %s in an active document", word)
+		"placeholder %s in a document that is not a draft", word)
 }
 
 // placeholdersInYAML reports placeholder words in the string values under

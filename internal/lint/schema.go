@@ -20,11 +20,27 @@ var schemaRule = Rule{
 binary; "opsqa schema export DIR" writes them for editors). Unknown keys are
 reported at the key with the nearest known name, wrong types and values at
 the value, missing keys at the mapping that lacks them. A document in no
-collection must state its kind with type:. Fix the key or value shown.`,
+collection must state its kind with type:. A document of a collection
+without front matter is reported once. A collection may relax its schema
+in opsqa.yaml: front_matter: optional lets documents leave out required
+keys or all front matter, extra_keys: allow accepts keys the schema does
+not know (a site generator's weight or aliases). Fix the key or value
+shown.`,
 	Severity: diag.Error,
 	CheckDocument: func(p *Pass, d *document.Document) {
-		if d.FrontMatter == nil || isSectionPage(d) {
+		if isSectionPage(d) {
 			return
+		}
+		col, _ := p.Config.CollectionOf(d.Path)
+		if d.NoFrontMatter && d.Kind != "" {
+			if !col.FrontMatterOptional() {
+				p.Report(d.FrontMatterPos(), fmt.Sprintf("add front matter (opsqa new %s ID shows its keys), or set front_matter: optional on the collection %s in opsqa.yaml", d.Kind, col.Path),
+					"%s has no front matter; documents of %s need the keys of the %s schema", d.Path, col.Path, d.Kind)
+			}
+			return
+		}
+		if d.FrontMatter == nil && !d.NoFrontMatter {
+			return // it does not parse, which the front-matter rule reports
 		}
 		if d.Kind == "" {
 			p.Report(d.FrontMatterPos(), fmt.Sprintf("move it under one of the collection folders, or add type: with one of %v", config.Kinds),
@@ -52,7 +68,8 @@ collection must state its kind with type:. Fix the key or value shown.`,
 			p.Report(d.FrontMatterPos(), "", "cannot load schemas: %v", err)
 			return
 		}
-		for _, f := range set.Validate(d.Kind, d.Meta, d.FrontMatter, d.NodePos, d.Kind+" front matter") {
+		relax := schema.Relax{OptionalKeys: col.FrontMatterOptional(), ExtraKeys: col.ExtraKeysAllowed()}
+		for _, f := range set.ValidateRelaxed(d.Kind, d.Meta, d.FrontMatter, d.NodePos, d.Kind+" front matter", relax) {
 			p.ReportDiagnostic(f)
 		}
 	},

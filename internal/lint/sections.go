@@ -1,6 +1,7 @@
 package lint
 
 import (
+	"bytes"
 	"fmt"
 	"slices"
 	"strings"
@@ -21,11 +22,13 @@ same thing in the same place in every runbook. A heading matches by its
 text (any case) or by an explicit id ("## 目的 {#purpose}" matches
 "Purpose"), so documents in other languages can comply. Near misses
 ("## Mitigating") and sections swallowed by an unclosed code fence are
-named. Rename, reorder or fill the section.`,
+named. A section holding only a placeholder ("TODO") is empty. The rule
+applies to every document of the kind, front matter or not. Rename,
+reorder or fill the section.`,
 	Severity: diag.Error,
 	CheckDocument: func(p *Pass, d *document.Document) {
 		required := p.Config.RequiredSections[d.Kind]
-		if len(required) == 0 || d.FrontMatter == nil {
+		if len(required) == 0 {
 			return
 		}
 		hs := d.Headings()
@@ -122,17 +125,35 @@ func isRequired(text string, required []string) bool {
 	return false
 }
 
-// sectionEmpty reports whether nothing but headings follows h before the
-// next heading of its level or higher.
+// sectionEmpty reports whether nothing but headings, and paragraphs that
+// hold only a placeholder word ("TODO", "TBD."), follows h before the
+// next heading of its level or higher: such a section is not written.
 func sectionEmpty(d *document.Document, h document.Heading) bool {
 	for n := h.Node.NextSibling(); n != nil; n = n.NextSibling() {
-		if next, ok := n.(*ast.Heading); ok {
-			if next.Level <= h.Level {
+		switch n := n.(type) {
+		case *ast.Heading:
+			if n.Level <= h.Level {
 				return true
 			}
-			continue
+		case *ast.Paragraph:
+			if !onlyPlaceholder(d, n) {
+				return false
+			}
+		default:
+			return false
 		}
-		return false
 	}
 	return true
+}
+
+// onlyPlaceholder reports whether a paragraph's text is a placeholder
+// word and punctuation.
+func onlyPlaceholder(d *document.Document, n *ast.Paragraph) bool {
+	var text []byte
+	for i := 0; i < n.Lines().Len(); i++ {
+		seg := n.Lines().At(i)
+		text = append(text, d.Body[seg.Start:seg.Stop]...)
+	}
+	rest := placeholderWordRe.ReplaceAll(text, nil)
+	return len(rest) < len(text) && len(bytes.Trim(rest, " \t\r\n.:;!-–—*_()[]")) == 0
 }

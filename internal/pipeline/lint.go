@@ -65,6 +65,9 @@ func Lint(o LintOptions) (*LintResult, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := repo.checkSomethingToLint(); err != nil {
+		return nil, err
+	}
 	if err := checkPathsLinted(repo, o.Paths); err != nil {
 		return nil, err
 	}

@@ -1,6 +1,11 @@
 package pipeline
 
 import (
+	"os"
+	"path"
+	"path/filepath"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/opsqa/opsqa/internal/alerting"
@@ -25,7 +30,48 @@ func loadRepository(root string) (*loadedRepo, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := checkCollections(r); err != nil {
+		return nil, err
+	}
 	return &loadedRepo{r: r}, nil
+}
+
+// checkSomethingToLint refuses a folder with neither opsqa.yaml nor a
+// document in the default folders: "0 files checked" would pass it.
+func (r *loadedRepo) checkSomethingToLint() error {
+	if r.r.ConfigDoc != nil || len(r.r.Files) > 0 {
+		return nil
+	}
+	var folders []string
+	for _, c := range r.r.Config.Collections {
+		folders = append(folders, c.Path)
+	}
+	return configErrorf("%s has no %s and no documents in the default folders (%s): write %s with collections naming your runbook folders, or pass --root",
+		r.r.Root, config.FileName, strings.Join(folders, ", "), config.FileName)
+}
+
+// checkCollections refuses collections that opsqa.yaml names but that
+// cannot be what its authors meant: a folder that does not exist, or one
+// without a Markdown file. Either would lint green over documents never
+// looked at. The default collections may be missing: a repository uses
+// the kinds it needs.
+func checkCollections(r *repository.Repository) error {
+	if !r.Config.CollectionsGiven || r.ConfigDoc == nil {
+		return nil
+	}
+	for i, c := range r.Config.Collections {
+		pos := r.ConfigDoc.PosAt("collections", i, "path")
+		info, err := os.Stat(filepath.Join(r.Root, filepath.FromSlash(c.Path)))
+		switch {
+		case err != nil || !info.IsDir():
+			return configErrorf("%s: the folder %s of the %s collection does not exist: fix its path, or remove the collection", pos, c.Path, c.Kind)
+		case !slices.ContainsFunc(r.Files, func(f string) bool {
+			return strings.EqualFold(path.Ext(f), ".md") && repository.InPaths(f, []string{c.Path})
+		}):
+			return configErrorf("%s: the %s collection holds no .md file under %s (files ignored by lint.ignore do not count): fix its path, or remove the collection", pos, c.Kind, c.Path)
+		}
+	}
+	return nil
 }
 
 // config is opsqa.yaml as lint read it: the defaults where it does not

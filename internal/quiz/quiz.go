@@ -61,7 +61,7 @@ type Problem struct {
 
 // Parse reads the questions of a quiz document.
 func Parse(d *document.Document) *Quiz {
-	q := &Quiz{ID: d.ID(), Title: d.String("title")}
+	q := &Quiz{ID: d.ID(), Title: d.Title()}
 	if v, ok := d.Meta["pass_mark"]; ok {
 		q.PassMark, _ = strconv.Atoi(fmt.Sprint(v))
 	}

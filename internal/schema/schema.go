@@ -110,10 +110,24 @@ func (s *Set) Has(name string) bool { _, ok := s.schemas[name]; return ok }
 // Locator maps a front matter node to its position in the file.
 type Locator func(*yaml.Node) diag.Position
 
+// Relax loosens a schema at the top of a document, for a collection whose
+// documents were not written for opsqa: keys the schema requires may be
+// left out, keys it does not know may be added. What is given is still
+// checked: a misspelt status is wrong whether or not status is required.
+type Relax struct {
+	OptionalKeys bool
+	ExtraKeys    bool
+}
+
 // Validate checks value (JSON-compatible values converted from root)
 // against the named schema and returns findings positioned through loc.
 // what names the document in messages ("runbook front matter").
 func (s *Set) Validate(name string, value any, root *yaml.Node, loc Locator, what string) []diag.Diagnostic {
+	return s.ValidateRelaxed(name, value, root, loc, what, Relax{})
+}
+
+// ValidateRelaxed is Validate with the top-level requirements loosened.
+func (s *Set) ValidateRelaxed(name string, value any, root *yaml.Node, loc Locator, what string, relax Relax) []diag.Diagnostic {
 	sch, err := s.compiled(name)
 	switch {
 	case err != nil:
@@ -129,7 +143,7 @@ func (s *Set) Validate(name string, value any, root *yaml.Node, loc Locator, wha
 	if !ok {
 		return []diag.Diagnostic{{Pos: loc(root), Severity: diag.Error, Rule: Rule, Message: err.Error()}}
 	}
-	m := mapper{set: s, root: root, loc: loc, what: what}
+	m := mapper{set: s, root: root, loc: loc, what: what, relax: relax}
 	for _, leaf := range mergeLeaves(leaves(verr, nil)) {
 		m.report(leaf)
 	}
@@ -183,11 +197,12 @@ func mergeLeaves(ls []*jsonschema.ValidationError) []*jsonschema.ValidationError
 }
 
 type mapper struct {
-	set  *Set
-	root *yaml.Node
-	loc  Locator
-	what string
-	out  []diag.Diagnostic
+	set   *Set
+	root  *yaml.Node
+	loc   Locator
+	what  string
+	relax Relax
+	out   []diag.Diagnostic
 }
 
 func (m *mapper) add(n *yaml.Node, msg, fix string) {
@@ -204,6 +219,9 @@ func (m *mapper) report(e *jsonschema.ValidationError) {
 	p := message.NewPrinter(message.MatchLanguage("en"))
 	switch k := e.ErrorKind.(type) {
 	case *kind.AdditionalProperties:
+		if len(path) == 0 && m.relax.ExtraKeys {
+			return
+		}
 		allowed := m.set.propertyNames(e.SchemaURL)
 		for _, prop := range k.Properties {
 			if len(path) == 0 && reserved(prop) {
@@ -228,6 +246,9 @@ func (m *mapper) report(e *jsonschema.ValidationError) {
 		}
 		m.add(key, msg, fix)
 	case *kind.Required:
+		if len(path) == 0 && m.relax.OptionalKeys {
+			return
+		}
 		target := key // the parent's key: the mapping that lacks the key
 		if len(path) == 0 {
 			target = nil // the front matter as a whole
