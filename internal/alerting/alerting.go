@@ -87,10 +87,33 @@ func (s *Scan) Names() []string {
 func Read(repo *repository.Repository) *Scan {
 	files := repo.RuleFiles()
 	s := &Scan{Findings: slices.Clone(files.Findings)}
+	r := newResolver(repo)
 	for _, doc := range files.Docs {
-		s.readRuleFile(repo, doc, files.Suppressions)
+		s.readRuleFile(r, doc, files.Suppressions)
 	}
 	return s
+}
+
+// resolver leads runbook URLs to documents: the repository, its URL
+// mappings, and its files by lower-case path for those that ignore case.
+type resolver struct {
+	repo     *repository.Repository
+	mappings []urlMapping
+	folded   map[string]string
+}
+
+func newResolver(repo *repository.Repository) *resolver {
+	r := &resolver{repo: repo}
+	r.mappings, _ = compileMappings(repo.Config) // the config rule reports bad entries
+	for _, m := range r.mappings {
+		if m.IgnoreCase && r.folded == nil {
+			r.folded = map[string]string{}
+			for _, f := range repo.Files {
+				r.folded[strings.ToLower(f)] = f
+			}
+		}
+	}
+	return r
 }
 
 func (s *Scan) report(pos diag.Position, fix, format string, args ...any) {
@@ -100,7 +123,7 @@ func (s *Scan) report(pos diag.Position, fix, format string, args ...any) {
 // readRuleFile reads the alerting rules of one rule file: a Prometheus
 // rule file, or a PrometheusRule resource that keeps its groups under
 // spec.
-func (s *Scan) readRuleFile(repo *repository.Repository, doc *document.Document, sups []suppress.Suppression) {
+func (s *Scan) readRuleFile(r *resolver, doc *document.Document, sups []suppress.Suppression) {
 	_, groups := doc.Lookup("groups")
 	if groups == nil {
 		_, spec := doc.Lookup("spec")
@@ -114,19 +137,19 @@ func (s *Scan) readRuleFile(repo *repository.Repository, doc *document.Document,
 		if rules == nil || rules.Kind != yaml.SequenceNode {
 			continue
 		}
-		for _, r := range rules.Content {
-			_, name := document.MapLookup(r, "alert")
+		for _, rule := range rules.Content {
+			_, name := document.MapLookup(rule, "alert")
 			if name == nil || name.Kind != yaml.ScalarNode || name.Value == "" {
 				continue // a recording rule
 			}
 			a := Alert{Name: name.Value, File: doc.Path, Pos: doc.NodePos(name)}
-			_, labels := document.MapLookup(r, "labels")
+			_, labels := document.MapLookup(rule, "labels")
 			if _, svc := document.MapLookup(labels, "service"); svc != nil {
 				a.Service = svc.Value
 			}
 			a.Exempt = suppress.Any(sups, doc.Path, a.Pos.Line, RuleID)
 			if !a.Exempt {
-				s.resolve(repo, doc, &a, r)
+				s.resolve(r, doc, &a, rule)
 			}
 			if a.Service == "" && a.Runbook != nil {
 				a.Service = a.Runbook.String("service")
@@ -138,7 +161,7 @@ func (s *Scan) readRuleFile(repo *repository.Repository, doc *document.Document,
 
 // resolve follows the alert's runbook_url and records a finding for
 // anything short of a runbook that lists the alert.
-func (s *Scan) resolve(repo *repository.Repository, file *document.Document, a *Alert, rule *yaml.Node) {
+func (s *Scan) resolve(r *resolver, file *document.Document, a *Alert, rule *yaml.Node) {
 	_, ann := document.MapLookup(rule, "annotations")
 	_, u := document.MapLookup(ann, "runbook_url")
 	if u == nil || u.Kind != yaml.ScalarNode || strings.TrimSpace(u.Value) == "" {
@@ -148,14 +171,14 @@ func (s *Scan) resolve(repo *repository.Repository, file *document.Document, a *
 		return
 	}
 	a.RunbookURL = strings.TrimSpace(u.Value)
-	rb, problem, fix := resolveRunbookURL(repo, file.Path, a.RunbookURL)
+	rb, problem, fix := r.resolve(file.Path, a.RunbookURL)
 	if problem != "" {
 		a.Problem = "runbook_url leads to no runbook"
 		s.report(file.NodePos(u), fix, "runbook_url of alert %q: %s", a.Name, problem)
 		return
 	}
 	a.Runbook = rb
-	if !slices.Contains(rb.Strings("alerts"), a.Name) {
+	if !answers(rb, a.Name) {
 		a.Problem = fmt.Sprintf("runbook %s does not list it", rb.ID())
 		s.report(file.NodePos(u), fmt.Sprintf("add %s to the alerts of %s", a.Name, rb.Path),
 			"runbook %q does not list alert %q in its alerts", rb.ID(), a.Name)
@@ -164,10 +187,41 @@ func (s *Scan) resolve(repo *repository.Repository, file *document.Document, a *
 	a.Covered = true
 }
 
-// resolveRunbookURL returns the runbook raw leads to, or what is wrong
-// with it and how to fix it.
-func resolveRunbookURL(repo *repository.Repository, from, raw string) (rb *document.Document, problem, fix string) {
-	cfg := repo.Config
+// answers reports whether runbook rb is written for the alert: it lists
+// it in its alerts, or, listing none, is named after it, as in the
+// ecosystem's one file per alert (KubePodCrashLooping.md).
+func answers(rb *document.Document, alert string) bool {
+	if _, v := rb.Lookup("alerts"); v != nil {
+		return slices.Contains(rb.Strings("alerts"), alert)
+	}
+	return strings.EqualFold(rb.ID(), alert)
+}
+
+// byPath returns the document at p, in any case when the mapping says so.
+func (r *resolver) byPath(p string, ignoreCase bool) *document.Document {
+	if d := r.repo.ByPath(p); d != nil || !ignoreCase {
+		return d
+	}
+	if f, ok := r.folded[strings.ToLower(p)]; ok {
+		return r.repo.ByPath(f)
+	}
+	return nil
+}
+
+// nearestRunbook names the runbook whose path is closest to p, for a
+// URL that leads nowhere: "did you mean …".
+func (r *resolver) nearestRunbook(p string) string {
+	var paths []string
+	for _, d := range r.repo.OfKind("runbook") {
+		paths = append(paths, d.Path)
+	}
+	return diag.DidYouMean(p, paths)
+}
+
+// resolve returns the runbook raw leads to, or what is wrong with it and
+// how to fix it.
+func (r *resolver) resolve(from, raw string) (rb *document.Document, problem, fix string) {
+	repo, cfg := r.repo, r.repo.Config
 	u, err := url.Parse(raw)
 	if err != nil {
 		var ue *url.Error
@@ -177,7 +231,17 @@ func resolveRunbookURL(repo *repository.Repository, from, raw string) (rb *docum
 		return nil, fmt.Sprintf("%q is not a valid URL: %v", raw, err), "fix the URL"
 	}
 	var doc *document.Document
+	for _, m := range r.mappings {
+		if mapped := m.path(u); mapped != "" {
+			if doc = r.byPath(mapped, m.IgnoreCase); doc == nil {
+				return nil, fmt.Sprintf("%q maps to %s, which does not exist%s", raw, mapped, r.nearestRunbook(mapped)),
+					"write the runbook at " + mapped + ", or fix the alert name in the URL"
+			}
+			break
+		}
+	}
 	switch {
+	case doc != nil:
 	case u.Scheme == "" && u.Host == "":
 		if u.Path == "" {
 			return nil, fmt.Sprintf("%q has no path", raw), "link to the runbook's page or file"
@@ -190,13 +254,24 @@ func resolveRunbookURL(repo *repository.Repository, from, raw string) (rb *docum
 			return nil, fmt.Sprintf("%q leads to no document (tried %s)", raw, rel), "give the path of the runbook's .md file"
 		}
 	case siteRunbookPath(cfg, u) != "":
-		id := strings.TrimSuffix(strings.TrimPrefix(u.Path, siteRunbookPath(cfg, u)), "/")
-		if id == "" || strings.Contains(id, "/") {
+		// Runbook pages are published at <base>/runbooks/[<group>/…]<id>/,
+		// as their files lie in the collection's folders.
+		rest := strings.Trim(strings.TrimPrefix(u.Path, siteRunbookPath(cfg, u)), "/")
+		id := path.Base(rest)
+		if rest == "" {
 			return nil, fmt.Sprintf("%q does not name a runbook: expected %s<id>/", raw, siteRunbookURL(cfg)), "link to " + siteRunbookURL(cfg) + "<id>/"
 		}
 		for _, d := range repo.ByID(id) {
-			if doc == nil || d.Kind == "runbook" {
+			if doc == nil || (d.Kind == "runbook" && strings.HasSuffix(strings.TrimSuffix(d.Path, path.Ext(d.Path)), "/"+rest)) {
 				doc = d
+			}
+		}
+		if doc == nil { // Hugo publishes paths in lower case
+			for _, d := range repo.OfKind("runbook") {
+				if strings.EqualFold(d.ID(), id) {
+					doc = d
+					break
+				}
 			}
 		}
 		if doc == nil {
@@ -219,6 +294,10 @@ func resolveRunbookURL(repo *repository.Repository, from, raw string) (rb *docum
 		// A branch name may hold slashes: try each split.
 		for i := 4; i < len(segs) && doc == nil; i++ {
 			doc = repo.ByPath(strings.Join(segs[i:], "/"))
+		}
+		if doc == nil && len(segs) > 4 {
+			p := strings.Join(segs[4:], "/")
+			return nil, fmt.Sprintf("%q leads to no document of the repository%s", raw, r.nearestRunbook(p)), "fix the path after the branch name"
 		}
 		if doc == nil {
 			return nil, fmt.Sprintf("%q leads to no document of the repository", raw), "fix the path after the branch name"

@@ -3,6 +3,7 @@ package alerting
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/rogpeppe/go-internal/txtar"
@@ -142,5 +143,91 @@ func TestReadUnmatchedGlob(t *testing.T) {
 	scan := Read(load(t, "-- opsqa.yaml --\norganisation: Test\nalert_rules:\n  - alerts/*.yml\n"))
 	if len(scan.Findings) != 1 || scan.Findings[0].Pos.File != "opsqa.yaml" || scan.Findings[0].Pos.Line != 3 {
 		t.Errorf("got %+v, want one finding at opsqa.yaml:3", scan.Findings)
+	}
+}
+
+// ecosystem is a repository kept the way the Prometheus ecosystem keeps
+// runbooks: one file per alert, named after it, in a folder per group,
+// without front matter, published at <base>/runbooks/<group>/<alert>; and
+// a PrometheusRule manifest whose runbook_url annotations follow that
+// scheme, some of them dangling.
+const ecosystem = `
+-- opsqa.yaml --
+organisation: Test
+repository: acme/runbooks
+site: {base_url: "https://kb.example.dev/"}
+collections:
+  - {path: content/runbooks, kind: runbook, front_matter: optional}
+runbook_urls:
+  - url: https://runbooks.example.dev/runbooks/{group}/{alert}
+    path: content/runbooks/{group}/{alert}.md
+    ignore_case: true
+alert_rules: [manifests/*.yaml]
+-- content/runbooks/kubernetes/KubePodCrashLooping.md --
+# KubePodCrashLooping
+-- content/runbooks/kubernetes/KubeJobFailed.md --
+# KubeJobFailed
+-- content/runbooks/node/NodeFilesystemSpaceFillingUp.md --
+---
+title: Filesystem filling up
+alerts: [NodeFilesystemAlmostOutOfSpace]
+---
+# Filesystem
+-- manifests/rules.yaml --
+apiVersion: monitoring.coreos.com/v1
+kind: PrometheusRule
+metadata: {name: kube}
+spec:
+  groups:
+    - name: kubernetes-apps
+      rules:
+        - alert: KubePodCrashLooping
+          annotations: {runbook_url: "https://runbooks.example.dev/runbooks/kubernetes/kubepodcrashlooping"}
+        - alert: KubeJobFailed
+          annotations: {runbook_url: "https://github.com/acme/runbooks/blob/main/content/runbooks/kubernetes/KubeJobFailed.md"}
+        - alert: KubeJobFailedSite
+          annotations: {runbook_url: "https://kb.example.dev/runbooks/kubernetes/kubejobfailed/"}
+        - alert: KubeDeploymentReplicasMismatch
+          annotations: {runbook_url: "https://runbooks.example.dev/runbooks/kubernetes/kubedeploymentreplicasmismatch"}
+        - alert: KubePodNotReady
+          annotations: {runbook_url: "https://runbooks.example.dev/runbooks/kubernetes/KubePodCrashLoopin"}
+        - alert: NodeFilesystemSpaceFillingUp
+          annotations: {runbook_url: "https://runbooks.example.dev/runbooks/node/nodefilesystemspacefillingup"}
+`
+
+// TestReadEcosystemURLs: mapped URLs lead to the file named after the
+// alert whatever the case, GitHub blob URLs of the repository and the
+// site's nested runbook pages resolve without configuration, a runbook
+// without alerts answers the alert it is named after, and each dangling
+// URL is reported at its line with the nearest runbook.
+func TestReadEcosystemURLs(t *testing.T) {
+	scan := Read(load(t, ecosystem))
+	want := map[string]string{
+		"KubePodCrashLooping":            "",
+		"KubeJobFailed":                  "",
+		"KubeJobFailedSite":              "runbook KubeJobFailed does not list it",
+		"KubeDeploymentReplicasMismatch": "runbook_url leads to no runbook",
+		"KubePodNotReady":                "runbook_url leads to no runbook",
+		"NodeFilesystemSpaceFillingUp":   "runbook NodeFilesystemSpaceFillingUp does not list it",
+	}
+	if len(scan.Alerts) != len(want) {
+		t.Fatalf("got %d alerts, want %d", len(scan.Alerts), len(want))
+	}
+	for _, a := range scan.Alerts {
+		if a.Problem != want[a.Name] || a.Covered != (want[a.Name] == "") {
+			t.Errorf("%s: problem %q covered %v, want problem %q", a.Name, a.Problem, a.Covered, want[a.Name])
+		}
+	}
+	found := map[int]string{}
+	for _, f := range scan.Findings {
+		found[f.Pos.Line] = f.Message
+	}
+	for line, msg := range map[int]string{
+		15: "maps to content/runbooks/kubernetes/kubedeploymentreplicasmismatch.md, which does not exist",
+		17: `did you mean "content/runbooks/kubernetes/KubePodCrashLooping.md"?`,
+	} {
+		if !strings.Contains(found[line], msg) {
+			t.Errorf("manifests/rules.yaml:%d: %q, want it to say %q", line, found[line], msg)
+		}
 	}
 }

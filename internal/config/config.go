@@ -35,6 +35,7 @@ type Config struct {
 	ReviewIntervals  map[string]int      `yaml:"review_intervals"`
 	RequiredSections map[string][]string `yaml:"required_sections"`
 	AlertRules       []string            `yaml:"alert_rules"`
+	RunbookURLs      []RunbookURL        `yaml:"runbook_urls"`
 	Lint             Lint                `yaml:"lint"`
 	Scorecard        Scorecard           `yaml:"scorecard"`
 
@@ -73,6 +74,19 @@ func (c Collection) FrontMatterOptional() bool { return c.FrontMatter == "option
 // ExtraKeysAllowed reports whether unknown top-level front matter keys
 // are accepted.
 func (c Collection) ExtraKeysAllowed() bool { return c.ExtraKeys == "allow" }
+
+// RunbookURL maps the runbook_url annotations of alert rules to files of
+// the repository, for runbooks published elsewhere than opsqa's site:
+// URL and Path are patterns whose {named} parts match one path segment
+// each, such as https://runbooks.example.dev/runbooks/{group}/{alert}
+// and runbooks/content/runbooks/{group}/{alert}.md.
+type RunbookURL struct {
+	URL  string `yaml:"url"`
+	Path string `yaml:"path"`
+	// IgnoreCase finds the file whatever the case of the URL: the
+	// published pages are lower case, the files named after the alert.
+	IgnoreCase bool `yaml:"ignore_case"`
+}
 
 // Role is a responsibility a person holds, such as on-call-engineer.
 type Role struct {

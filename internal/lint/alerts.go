@@ -13,11 +13,19 @@ var alertRunbooksRule = Rule{
 	Doc: `Every alerting rule in the Prometheus rule files named by opsqa.yaml
 alert_rules (globs from the repository root, ** allowed) must have an
 annotations.runbook_url that leads to a runbook: the runbook's page on the
-site (<site.base_url>/runbooks/<id>/, optionally with #anchor), its file on
-GitHub (https://github.com/<repository>/blob/<branch>/<path>.md), or a
-relative path to its .md file (from the rule file's folder, or else from
-the repository root). The runbook must list the alert in its alerts, and
-every alert a runbook lists must exist in some rule file. An on-call
+site (<site.base_url>/runbooks/[<group>/]<id>/, in any case, optionally
+with #anchor), its file on GitHub
+(https://github.com/<repository>/blob/<branch>/<path>.md), a relative path
+to its .md file (from the rule file's folder, or else from the repository
+root), or a URL matching one of opsqa.yaml's runbook_urls, which map URL
+patterns with {named} parts to files
+(url: https://runbooks.example.dev/runbooks/{group}/{alert},
+path: content/runbooks/{group}/{alert}.md, ignore_case: true), the
+Prometheus ecosystem's convention of one file per alert. The runbook must
+list the alert in its alerts, or, listing none, be named after it
+(KubePodCrashLooping.md); every alert a runbook lists must exist in some
+rule file. A URL that leads nowhere is reported at its line with the
+nearest runbook. An on-call
 engineer paged at night follows the link: it has to lead to the page that
 answers that alert, and a runbook for an alert that was renamed is never
 found again. Add or fix the runbook_url, or the runbook's alerts.
