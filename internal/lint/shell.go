@@ -53,9 +53,11 @@ at the line and column of the error inside the block.
 A block whose first non-blank line starts with "$ " is a terminal session:
 the lines starting with "$ " are the commands (the prompt is dropped, and
 a command ending in \ continues on the next line); every other line is
-output and is not parsed. Placeholders written <like-this> are read as
-words, not as redirections. Fix the command, or mark a block that is not
-shell as text.`,
+output and is not parsed, except the body of a here-document, which is
+input up to its delimiter line. Placeholders written <like-this> or <pod
+name from the previous step> are read as words, not as redirections. A
+block that fails and looks like PromQL gets the hint to mark it promql.
+Fix the command, or mark a block that is not shell as text.`,
 	Severity: diag.Error,
 	Kinds:    []string{"runbook", "module", "process"},
 	CheckDocument: func(p *Pass, d *document.Document) {
@@ -77,6 +79,11 @@ shell as text.`,
 			case errors.As(err, &le):
 				line, col = int(le.Pos.Line()), int(le.Pos.Col())
 				msg = strings.TrimPrefix(le.Error(), le.Pos.String()+": ")
+			}
+			if promQLRe.MatchString(cb.Code) {
+				p.Report(codePos(d, cb, line, col), "mark the block ```promql",
+					"shell syntax error: %s; the block looks like PromQL, not shell", msg)
+				continue
 			}
 			p.Report(codePos(d, cb, line, col), "fix the command; if the block is not shell, mark it ```text",
 				"shell syntax error: %s", msg)
@@ -103,8 +110,19 @@ contents. Close the block with a matching fence on its own line.`,
 }
 
 // placeholderRe matches <placeholder> words in commands, which the reader
-// replaces; parsed as written they would be redirections.
-var placeholderRe = regexp.MustCompile(`<[A-Za-z][A-Za-z0-9_.:-]*>`)
+// replaces; parsed as written they would be redirections. They may hold
+// spaces (<pod name from previous step>) but neither start nor end with
+// one, so "sort < in > out" stays a pair of redirections.
+var placeholderRe = regexp.MustCompile(`<[A-Za-z](?:[A-Za-z0-9_.:/ -]*[A-Za-z0-9_.-])?>`)
+
+// promQLRe recognises a PromQL query in a block that failed to parse as
+// shell: an aggregation or rate function, or a selector with a label
+// matcher.
+var promQLRe = regexp.MustCompile(`\b(?:rate|irate|increase|sum|avg|min|max|count|topk|bottomk|histogram_quantile|absent|predict_linear)(?:\s+(?:by|without)\s*\([^)]*\))?\s*\(|[A-Za-z_:][A-Za-z0-9_:]*\{[A-Za-z_][A-Za-z0-9_]*\s*(?:=~|!~|!=|=)\s*"`)
+
+// heredocRe finds the start of a here-document in a command and its
+// delimiter word.
+var heredocRe = regexp.MustCompile(`<<(-?)\s*['"]?([A-Za-z_][A-Za-z0-9_]*)['"]?`)
 
 // shellSource prepares a block for the parser, keeping every line and
 // column where it was: session prompts and <placeholders> become
@@ -123,14 +141,25 @@ func shellSource(code string) string {
 		break
 	}
 	if session {
-		continued := false
+		// A here-document's body follows its command without prompts
+		// ($ cat <<EOF | kubectl apply -f -): it is input, kept to its
+		// delimiter line, not output.
+		continued, heredoc, dash := false, "", false
 		for i, l := range lines {
 			switch {
+			case heredoc != "":
+				if end := l; (dash && strings.TrimLeft(end, "\t") == heredoc) || end == heredoc {
+					heredoc = ""
+				}
+				continue
 			case strings.HasPrefix(l, "$ ") || l == "$":
 				lines[i] = " " + l[1:]
 			case continued:
 			default:
 				lines[i] = ""
+			}
+			if m := heredocRe.FindStringSubmatch(lines[i]); m != nil {
+				heredoc, dash = m[2], m[1] == "-"
 			}
 			continued = strings.HasSuffix(strings.TrimRight(lines[i], " \t\r"), "\\")
 		}
