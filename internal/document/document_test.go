@@ -1,6 +1,7 @@
 package document
 
 import (
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -158,6 +159,29 @@ func TestHeadingsConcurrent(t *testing.T) {
 	for _, a := range got {
 		if len(a) != 3 || !a["one"] || !a["one-1"] || !a["two"] {
 			t.Fatalf("anchors = %v", a)
+		}
+	}
+}
+
+// TestRefShortcodeLinks: ref and relref shortcodes are links to what they
+// name, read as Hugo reads them, and text inside code.
+func TestRefShortcodeLinks(t *testing.T) {
+	body := "A {{< ref \"b.md#x\" >}} B {{% relref \"/runbooks/c\" %}} C {{< ref d >}} `{{< ref \"code.md\" >}}`\n"
+	for _, tc := range []struct {
+		path string
+		want []string
+	}{
+		{"content/runbooks/a.md", []string{"b.md#x", "/content/runbooks/c.md", "d.md"}},
+		{"site/content/runbooks/a.md", []string{"b.md#x", "/site/content/runbooks/c.md", "d.md"}},
+		{"docs/a.md", []string{"b.md#x", "/runbooks/c.md", "d.md"}},
+	} {
+		d, _ := Parse(tc.path, []byte(body))
+		var got []string
+		for _, l := range d.Links() {
+			got = append(got, l.Dest)
+		}
+		if !slices.Equal(got, tc.want) {
+			t.Errorf("%s: links %q, want %q", tc.path, got, tc.want)
 		}
 	}
 }

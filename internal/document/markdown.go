@@ -2,6 +2,9 @@ package document
 
 import (
 	"bytes"
+	"path"
+	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -133,9 +136,11 @@ type Link struct {
 	Offset int
 }
 
-// Links returns the body's links and images.
+// Links returns the body's links and images, and its Hugo ref and relref
+// shortcodes as links to what they name, in the order they appear.
 func (d *Document) Links() []Link {
 	var ls []Link
+	var code [][2]int // byte ranges of code, where shortcodes are text
 	ast.Walk(d.Markdown(), func(n ast.Node, entering bool) (ast.WalkStatus, error) {
 		if !entering {
 			return ast.WalkContinue, nil
@@ -145,10 +150,73 @@ func (d *Document) Links() []Link {
 			ls = append(ls, Link{Dest: string(l.Destination), Offset: inlineStart(l, d.Body)})
 		case *ast.Image:
 			ls = append(ls, Link{Dest: string(l.Destination), Image: true, Offset: inlineStart(l, d.Body)})
+		case *ast.FencedCodeBlock, *ast.CodeBlock:
+			if lines := n.Lines(); lines.Len() > 0 {
+				code = append(code, [2]int{lines.At(0).Start, lines.At(lines.Len() - 1).Stop})
+			}
+		case *ast.CodeSpan:
+			if first, last := l.FirstChild(), l.LastChild(); first != nil {
+				if a, ok := first.(*ast.Text); ok {
+					if b, ok := last.(*ast.Text); ok {
+						code = append(code, [2]int{a.Segment.Start, b.Segment.Stop})
+					}
+				}
+			}
+			return ast.WalkSkipChildren, nil
 		}
 		return ast.WalkContinue, nil
 	})
+	if !bytes.Contains(d.Body, []byte("ref")) {
+		return ls
+	}
+	for _, m := range refShortcodeRe.FindAllSubmatchIndex(d.Body, -1) {
+		if inRanges(m[0], code) {
+			continue
+		}
+		var target string
+		if m[2] >= 0 {
+			target = string(d.Body[m[2]:m[3]])
+		} else {
+			target = string(d.Body[m[4]:m[5]])
+		}
+		ls = append(ls, Link{Dest: d.refDest(target), Offset: m[0]})
+	}
+	slices.SortStableFunc(ls, func(a, b Link) int { return a.Offset - b.Offset })
 	return ls
+}
+
+// refShortcodeRe matches {{< ref "path" >}} and {{% relref "path#anchor" %}}
+// (the path quoted or bare).
+var refShortcodeRe = regexp.MustCompile(`\{\{[<%]-?\s*(?:rel)?ref\s+(?:"([^"]*)"|([^\s"%>]+))\s*-?[%>]\}\}`)
+
+func inRanges(off int, rs [][2]int) bool {
+	for _, r := range rs {
+		if off >= r[0] && off < r[1] {
+			return true
+		}
+	}
+	return false
+}
+
+// refDest is the link a ref shortcode stands for. Hugo reads a path with a
+// leading / from its content folder (the "content" folder the document
+// lies in), others from the page's folder; a path without an extension
+// names a .md file.
+func (d *Document) refDest(target string) string {
+	p, frag, _ := strings.Cut(target, "#")
+	if p != "" && path.Ext(p) == "" {
+		p += ".md"
+	}
+	if strings.HasPrefix(p, "/") {
+		if full := "/" + d.Path; strings.Contains(full, "/content/") {
+			i := strings.LastIndex(full, "/content/")
+			p = "/" + strings.TrimPrefix(path.Join(full[:i], "content"), "/") + p
+		}
+	}
+	if frag != "" {
+		return p + "#" + frag
+	}
+	return p
 }
 
 // CodeBlock is a fenced code block of the body.

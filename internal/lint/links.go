@@ -22,7 +22,9 @@ file of the repository, and its anchor to a heading of the target: an
 explicit {#id} or the GitHub-style slug of the heading text. A link "#x"
 points into the document itself. A path starting with / is read from the
 repository root, as GitHub reads it. External links (http, https, mailto and
-other schemes) are not fetched. A link that breaks when a file is renamed
+other schemes) are not fetched. Hugo's ref and relref shortcodes are
+links too: {{< ref "x.md#a" >}} from the page's folder, a path with a
+leading / from the content folder. A link that breaks when a file is renamed
 leaves a reader at a dead end in the middle of an incident: fix the path or
 the anchor (near misses are named), or remove the link.`,
 	Severity: diag.Error,
