@@ -68,7 +68,7 @@ build leaves the previous site whole.`,
 	f.BoolVar(&opts.AllowLintErrors, "allow-lint-errors", false, "build even when lint reports errors")
 	f.StringVar(&opts.AsOf, "as-of", "", "\"now\", RFC 3339 or YYYY-MM-DD (default: today for review dates, the snapshot's time for the KPIs)")
 	f.StringVar(&opts.Snapshot, "snapshot", "data/snapshot.jsonl", "ticket snapshot written by 'opsqa incidents sync'")
-	f.StringVar(&opts.History, "history", pipeline.DefaultHistoryPath, "scorecard history file, appended on each build; \"\" to leave it alone")
+	f.StringVar(&opts.History, "history", "", "scorecard history file, appended on each build (default: scorecard.history in opsqa.yaml; none when unset)")
 	f.StringVar(&opts.BaseURL, "base-url", "", "site URL (default: site.base_url in opsqa.yaml)")
 	return cmd
 }

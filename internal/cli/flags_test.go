@@ -4,8 +4,6 @@ import (
 	"errors"
 	"reflect"
 	"testing"
-
-	"github.com/opsqa/opsqa/internal/pipeline"
 )
 
 // These tests stop each command at its runF seam: they check what the
@@ -79,13 +77,12 @@ func TestBuildFlags(t *testing.T) {
 		args []string
 		want buildOptions
 	}{
-		{nil, buildOptions{env: env, Destination: "public", Snapshot: "data/snapshot.jsonl",
-			History: pipeline.DefaultHistoryPath}},
+		{nil, buildOptions{env: env, Destination: "public", Snapshot: "data/snapshot.jsonl"}},
 		{
 			[]string{"--destination", "/tmp/site", "--allow-lint-errors", "--as-of", "2026-11-01",
-				"--history", "", "--base-url", "https://kb.example.dev/"},
+				"--history", "/tmp/h.jsonl", "--base-url", "https://kb.example.dev/"},
 			buildOptions{env: env, Destination: "/tmp/site", AllowLintErrors: true, AsOf: "2026-11-01",
-				Snapshot: "data/snapshot.jsonl", BaseURL: "https://kb.example.dev/"},
+				Snapshot: "data/snapshot.jsonl", History: "/tmp/h.jsonl", BaseURL: "https://kb.example.dev/"},
 		},
 	} {
 		var got *buildOptions

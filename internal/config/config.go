@@ -163,6 +163,10 @@ type Lint struct {
 type Scorecard struct {
 	Levels []string         `yaml:"levels"`
 	Checks []ScorecardCheck `yaml:"checks"`
+	// History is the file, relative to the repository root, that each
+	// build appends the day's scores to, so trends outlive the ticket
+	// snapshot; committed with the content. "" keeps no history.
+	History string `yaml:"history"`
 }
 
 // ScorecardCheck is one check of a scorecard.

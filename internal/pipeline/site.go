@@ -1,6 +1,7 @@
 package pipeline
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -16,10 +17,6 @@ import (
 	"github.com/opsqa/opsqa/internal/sitegen"
 )
 
-// DefaultHistoryPath is where the scorecard history is kept, relative to
-// the repository root.
-const DefaultHistoryPath = scorecard.DefaultHistoryPath
-
 // SiteOptions says what the knowledge site is built from.
 type SiteOptions struct {
 	// Root is the repository root on disk.
@@ -32,7 +29,9 @@ type SiteOptions struct {
 	// Without one the site has no KPI figures, and says so.
 	Snapshot string
 	// History is the scorecard history file, relative to Root unless
-	// absolute; "" leaves the history alone.
+	// absolute; "" means opsqa.yaml's scorecard.history, and when that is
+	// not set either, no history is read or written: a build writes into
+	// the repository only where the team said it may.
 	History string
 	// Now is the clock.
 	Now func() time.Time
@@ -131,8 +130,8 @@ func LoadSite(o SiteOptions) (*Site, error) {
 	} else {
 		so.Scorecards, out.Scorecards = cards, cards
 		so.History = []scorecard.HistoryEntry{scorecard.Entry(cards)}
-		if o.History != "" {
-			out.historyFile = o.History
+		if hist := cmp.Or(o.History, cfg.Scorecard.History); hist != "" {
+			out.historyFile = hist
 			if !filepath.IsAbs(out.historyFile) {
 				out.historyFile = filepath.Join(o.Root, out.historyFile)
 			}

@@ -16,11 +16,6 @@ import (
 	"github.com/opsqa/opsqa/internal/atomicfile"
 )
 
-// DefaultHistoryPath is where builds record the scores, relative to the
-// repository root. It is committed with the content, so trends outlive
-// the ticket snapshot and any one build machine.
-const DefaultHistoryPath = "data/scorecard-history.jsonl"
-
 // HistoryEntry is the scores of one day, one JSON line of the history file.
 type HistoryEntry struct {
 	// Date is the report's as-of day, YYYY-MM-DD.
