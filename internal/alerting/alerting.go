@@ -287,7 +287,11 @@ func (r *resolver) resolve(from, raw string) (rb *document.Document, problem, fi
 		}
 	case strings.EqualFold(u.Host, "github.com") || strings.EqualFold(u.Host, "www.github.com"):
 		segs := strings.Split(strings.Trim(u.Path, "/"), "/")
-		if cfg.Repository == "" || len(segs) < 5 || !strings.EqualFold(segs[0]+"/"+segs[1], cfg.Repository) || segs[2] != "blob" {
+		if cfg.Repository == "" {
+			return nil, fmt.Sprintf("%q is a GitHub link, and opsqa.yaml names no repository to follow it in", raw),
+				"set repository: OWNER/NAME in opsqa.yaml"
+		}
+		if len(segs) < 5 || !strings.EqualFold(segs[0]+"/"+segs[1], cfg.Repository) || segs[2] != "blob" {
 			return nil, fmt.Sprintf("%q is not a file of the repository %s on GitHub", raw, cfg.Repository),
 				"link to https://github.com/" + cfg.Repository + "/blob/" + cfg.DefaultBranch + "/<path>.md"
 		}

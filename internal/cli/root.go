@@ -50,6 +50,7 @@ incidents tracked as GitHub issues, and publishes a knowledge site.`,
 		// Commands, one file each. Keep this list sorted.
 		newBuildCmd(env, nil),
 		newIncidentsCmd(env),
+		newInitCmd(env, nil),
 		newLintCmd(env, nil),
 		newMetricsCmd(env, nil),
 		newNewCmd(env, nil),
@@ -65,6 +66,16 @@ func exactArgs(n int) cobra.PositionalArgs {
 	return func(c *cobra.Command, args []string) error {
 		if len(args) != n {
 			return usageError("%s takes %d argument(s), got %d: %s", c.CommandPath(), n, len(args), strings.Join(args, " "))
+		}
+		return nil
+	}
+}
+
+// maxArgs is cobra.MaximumNArgs with a usage error.
+func maxArgs(n int) cobra.PositionalArgs {
+	return func(c *cobra.Command, args []string) error {
+		if len(args) > n {
+			return usageError("%s takes at most %d argument(s), got %d: %s", c.CommandPath(), n, len(args), strings.Join(args, " "))
 		}
 		return nil
 	}

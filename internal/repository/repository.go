@@ -77,11 +77,25 @@ type entry struct {
 // Unreadable or malformed files become findings; only an unreadable root
 // is an error.
 func Load(root string) (*Repository, error) {
+	return load(root, nil)
+}
+
+// LoadWith is Load with cfg in place of the repository's opsqa.yaml: the
+// repository as a proposed configuration would see it.
+func LoadWith(root string, cfg *config.Config) (*Repository, error) {
+	return load(root, cfg)
+}
+
+func load(root string, cfg *config.Config) (*Repository, error) {
 	if _, err := os.Stat(root); err != nil {
 		return nil, fmt.Errorf("open repository: %w", err)
 	}
 	repo := &Repository{Root: root, byPath: map[string]*entry{}, byBase: map[string][]*entry{}}
-	repo.loadConfig()
+	if cfg != nil {
+		repo.Config = cfg
+	} else {
+		repo.loadConfig()
+	}
 	repo.globRuleFiles()
 	for _, top := range repo.topFolders() {
 		for _, f := range repo.walk(top) {

@@ -354,14 +354,31 @@ func (s *Set) schemaAt(u string) map[string]any {
 // propertyNames lists the keys a schema object allows, including those of
 // the schemas it composes with allOf.
 func (s *Set) propertyNames(u string) []string {
-	sch := s.schemaAt(u)
-	var names []string
+	names, _ := s.keys(u)
+	return names
+}
+
+// Keys lists the top-level keys the named schema (a kind) allows and
+// those it requires, including those of the schemas it composes with
+// allOf.
+func (s *Set) Keys(name string) (known, required []string) {
+	return s.keys(BaseURL + name + ".schema.json")
+}
+
+func (s *Set) keys(u string) (known, required []string) {
 	var collect func(map[string]any, string)
 	collect = func(sch map[string]any, base string) {
 		if props, ok := sch["properties"].(map[string]any); ok {
 			for k, v := range props {
 				if v != false {
-					names = append(names, k)
+					known = append(known, k)
+				}
+			}
+		}
+		if req, ok := sch["required"].([]any); ok {
+			for _, k := range req {
+				if k, ok := k.(string); ok {
+					required = append(required, k)
 				}
 			}
 		}
@@ -379,9 +396,10 @@ func (s *Set) propertyNames(u string) []string {
 		}
 	}
 	file, _, _ := strings.Cut(strings.TrimPrefix(u, BaseURL), "#")
-	collect(sch, file)
-	sort.Strings(names)
-	return slices.Compact(names)
+	collect(s.schemaAt(u), file)
+	sort.Strings(known)
+	sort.Strings(required)
+	return slices.Compact(known), slices.Compact(required)
 }
 
 // description is the description of the schema at u, following a $ref.
