@@ -15,6 +15,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/opsqa/opsqa/internal/config"
@@ -39,7 +40,10 @@ type Proposal struct {
 	AlertRules   []string
 	RunbookURLs  []config.RunbookURL
 	Ignore       []string // template files inside a collection
-	Reasons      []Reason
+	// ReviewDays is the runbooks' review interval a guideline states, 0
+	// when none does.
+	ReviewDays int
+	Reasons    []Reason
 }
 
 func (p *Proposal) because(setting, value, format string, args ...any) {
@@ -116,11 +120,12 @@ func Survey(root string) (*Proposal, error) {
 	if len(cols) == 0 {
 		return p, nil
 	}
+	templ := findTemplate(root, t.markdown, docs, cols)
 	var runbooks []*document.Document
 	for _, c := range cols {
 		n, groups := 0, map[string]bool{}
 		for _, f := range t.markdown {
-			if d := docs[f]; d != nil && under(f, c) && !isIndex(f) {
+			if d := docs[f]; d != nil && under(f, c) && !isIndex(f) && (templ == nil || f != templ.path) {
 				runbooks = append(runbooks, d)
 				n++
 				groups[path.Dir(f)] = true
@@ -129,8 +134,6 @@ func Survey(root string) (*Proposal, error) {
 		p.Collections = append(p.Collections, config.Collection{Path: c, Kind: "runbook"})
 		p.because("collection "+c, c, "%s in %s", plural(n, "runbook"), plural(len(groups), "folder"))
 	}
-	templ := findTemplate(root, t.markdown, docs, cols)
-	runbooks = slices.DeleteFunc(runbooks, func(d *document.Document) bool { return templ != nil && d.Path == templ.path })
 	p.chooseSections(runbooks, templ)
 	p.chooseFrontMatter(runbooks)
 	if err := p.chooseAlertRules(root, t); err != nil {
@@ -221,9 +224,10 @@ func runbookFolders(files []string, docs map[string]*document.Document) []string
 
 // template is a file that states the runbooks' sections.
 type template struct {
-	path     string
-	sections []string
-	inside   bool // the file lies in a collection: lint must ignore it
+	path       string
+	sections   []string
+	inside     bool // the file lies in a collection: lint must ignore it
+	reviewDays int  // the review interval it states, or 0
 }
 
 var (
@@ -231,6 +235,9 @@ var (
 	guidelineNameRe = regexp.MustCompile(`(?i)(guideline|guide|contributing|style|how-?to-?write)`)
 	fenceRe         = regexp.MustCompile("(?ms)^(```|~~~)[ \t]*(markdown|md)[ \t]*\n(.*?)^(```|~~~)")
 	h2LineRe        = regexp.MustCompile(`(?m)^##[ \t]+(.+?)[ \t#]*$`)
+	// reviewEveryRe finds "reviewed every 90 days", "review them every 6
+	// months" in a guideline.
+	reviewEveryRe = regexp.MustCompile(`(?i)\breview(?:ed|s)?\b[^.\n]{0,60}?\bevery\s+(\d+)\s+(day|week|month)s?\b`)
 )
 
 // findTemplate finds a runbook template (a file named *template*: its
@@ -263,10 +270,30 @@ func findTemplate(root string, files []string, docs map[string]*document.Documen
 			secs = fencedSections(root, f)
 		}
 		if len(secs) >= 2 && (best == nil || templateNameRe.MatchString(name) && !templateNameRe.MatchString(path.Base(best.path))) {
-			best = &template{path: f, sections: secs, inside: inside}
+			best = &template{path: f, sections: secs, inside: inside, reviewDays: reviewDays(root, f)}
 		}
 	}
 	return best
+}
+
+// reviewDays is the review interval file f states, in days, or 0.
+func reviewDays(root, f string) int {
+	src, err := os.ReadFile(filepath.Join(root, filepath.FromSlash(f)))
+	if err != nil {
+		return 0
+	}
+	m := reviewEveryRe.FindSubmatch(src)
+	if m == nil {
+		return 0
+	}
+	n, _ := strconv.Atoi(string(m[1]))
+	switch strings.ToLower(string(m[2])) {
+	case "week":
+		n *= 7
+	case "month":
+		n *= 30
+	}
+	return n
 }
 
 // fencedSections are the second-level headings of the first fenced
@@ -298,6 +325,10 @@ func (p *Proposal) chooseSections(runbooks []*document.Document, templ *template
 			p.Ignore = append(p.Ignore, templ.path)
 		}
 		p.because("sections", strings.Join(p.Sections, ", "), "the headings of %s", templ.path)
+		if templ.reviewDays > 0 {
+			p.ReviewDays = templ.reviewDays
+			p.because("review_intervals", fmt.Sprintf("runbook: %d days", p.ReviewDays), "%s says runbooks are reviewed every %d days", templ.path, p.ReviewDays)
+		}
 		return
 	}
 	if len(runbooks) == 0 {
@@ -404,8 +435,12 @@ func (p *Proposal) chooseFrontMatter(runbooks []*document.Document) {
 	fmWhy := fmt.Sprintf("all %s have the keys the runbook schema requires (%s)", plural(n, "runbook"), strings.Join(required, ", "))
 	if complete < n {
 		fm = "optional"
-		fmWhy = fmt.Sprintf("%d of %d runbooks have front matter, %d all the keys the runbook schema requires (%s): the keys they give are checked, missing ones are not",
+		fmWhy = fmt.Sprintf("%d of %d runbooks have front matter, %d all the keys the runbook schema requires (%s)",
 			with, n, complete, strings.Join(required, ", "))
+		if with == 0 {
+			fmWhy = "no runbook has front matter"
+		}
+		fmWhy += ": the keys a runbook gives are checked, missing ones are not; one without an id takes it from its file name, one without a title takes its first heading"
 	}
 	ekWhy := "the runbooks use no key the runbook schema does not know"
 	if len(extra) > 0 {

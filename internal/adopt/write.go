@@ -38,6 +38,11 @@ func (p *Proposal) YAML() []byte {
 		comment(&b, "  ", "The sections every runbook must have, in this order: "+p.Why("sections")+".")
 		w("  runbook: %s\n", flow(p.Sections))
 	}
+	if p.ReviewDays > 0 {
+		w("\nreview_intervals:\n")
+		comment(&b, "  ", "Days from a runbook's last_reviewed to its next review: "+p.Why("review_intervals")+".")
+		w("  runbook: %d\n", p.ReviewDays)
+	}
 	if len(p.AlertRules) > 0 {
 		w("\n")
 		comment(&b, "", "Prometheus rule files and PrometheusRule manifests: "+p.Why("alert_rules")+". Every alert's runbook_url must lead to a runbook.")

@@ -43,6 +43,9 @@ shown.`,
 			return // it does not parse, which the front-matter rule reports
 		}
 		if d.Kind == "" {
+			if d.NoFrontMatter {
+				return // a page beside the documents (a guide, notes): only its links are checked
+			}
 			p.Report(d.FrontMatterPos(), fmt.Sprintf("move it under one of the collection folders, or add type: with one of %v", config.Kinds),
 				"%s is in no collection and states no type, so its kind is unknown", d.Path)
 			return

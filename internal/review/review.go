@@ -35,11 +35,16 @@ type Status struct {
 	Future bool
 }
 
-// Applies reports whether a document is held to a review interval: an
-// active document of a kind. Drafts are not in use yet, deprecated ones
-// no longer.
+// Applies reports whether a document is held to a review interval: a
+// document of a kind that is in use. Drafts are not in use yet,
+// deprecated ones no longer; one that states no status (a collection
+// whose front matter is optional) is in use.
 func Applies(d *document.Document) bool {
-	return d.Kind != "" && d.String("status") == "active"
+	if d.Kind == "" {
+		return false
+	}
+	s := d.String("status")
+	return s == "active" || s == ""
 }
 
 // Of returns the review state of d on the day of today (its calendar date
