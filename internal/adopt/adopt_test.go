@@ -158,7 +158,7 @@ func TestGitHubRemote(t *testing.T) {
 
 func TestReviewIntervalFromGuideline(t *testing.T) {
 	for text, want := range map[string]int{
-		"Runbooks are reviewed every 90 days.":       90,
+		"Runbooks are reviewed every 90 days.":        90,
 		"Review each runbook every 6 months, please.": 180,
 		"We review them every 2 weeks.":               14,
 		"Alerts fire every 5 minutes.":                0,

@@ -119,6 +119,9 @@ func printInit(env *Env, res *pipeline.InitResult) {
 			fmt.Fprint(w, ": 'opsqa lint' lists them")
 		}
 		fmt.Fprintln(w)
+		for _, u := range l.Unchecked {
+			fmt.Fprintf(w, "not checked: %s\n", u)
+		}
 	}
 }
 

@@ -123,7 +123,7 @@ func lintRun(opts *lintOptions) error {
 		fmt.Fprintf(env.ErrOut, "recorded %d findings in %s\n", len(res.Diagnostics), opts.WriteBaseline)
 		return nil
 	}
-	findings := &report.Findings{Diagnostics: res.Diagnostics, Files: res.Files, Baselined: res.Baselined, Rules: ruleInfos()}
+	findings := &report.Findings{Diagnostics: res.Diagnostics, Files: res.Files, Baselined: res.Baselined, Unchecked: res.Unchecked, Rules: ruleInfos()}
 	switch format {
 	case "text":
 		err = report.Text(env.Out, findings, report.TextOptions{Pretty: env.colorEnabled()})

@@ -7,6 +7,7 @@ import (
 	"cmp"
 	"fmt"
 	"slices"
+	"strings"
 	"unicode/utf8"
 )
 
@@ -131,4 +132,32 @@ func Count(ds []Diagnostic, min Severity) int {
 		}
 	}
 	return n
+}
+
+// Unchecked is a check that could not apply to some files, or to the
+// repository as a whole, and why: a clean run says what it did not check.
+type Unchecked struct {
+	Rule   string `json:"rule"`
+	Reason string `json:"reason"`
+	// Files are the files it could not check, sorted; none when the
+	// reason holds for the whole repository.
+	Files []string `json:"files,omitempty"`
+}
+
+// String is the one-line account: "review-overdue in 3 files (a.md,
+// b.md, c.md): no last_reviewed date".
+func (u Unchecked) String() string {
+	if len(u.Files) == 0 {
+		return u.Rule + ": " + u.Reason
+	}
+	names := u.Files
+	more := ""
+	if len(names) > 3 {
+		names, more = names[:3], ", …"
+	}
+	files := "1 file"
+	if len(u.Files) != 1 {
+		files = fmt.Sprintf("%d files", len(u.Files))
+	}
+	return fmt.Sprintf("%s in %s (%s%s): %s", u.Rule, files, strings.Join(names, ", "), more, u.Reason)
 }

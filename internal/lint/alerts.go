@@ -37,6 +37,9 @@ when a comment silences this rule on its alert line, with the reason:
 coverage of the scorecards.`,
 	Severity: diag.Error,
 	CheckRepository: func(p *Pass) {
+		if len(p.Config.AlertRules) == 0 {
+			p.CannotApply(nil, "opsqa.yaml names no alert_rules files")
+		}
 		scan := alerting.Read(p.Repo)
 		for _, f := range scan.Findings {
 			p.ReportDiagnostic(f)

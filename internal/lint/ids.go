@@ -52,6 +52,12 @@ Add the team, service or role to opsqa.yaml, or fix the name.`,
 	Severity: diag.Error,
 	CheckDocument: func(p *Pass, d *document.Document) {
 		cfg := p.Config
+		if d.String("owner") != "" && len(cfg.Teams) == 0 {
+			p.CannotApply(d, "opsqa.yaml lists no teams to check owners against")
+		}
+		if d.String("service") != "" && len(cfg.Services) == 0 {
+			p.CannotApply(d, "opsqa.yaml lists no services to check services against")
+		}
 		if owner := d.String("owner"); owner != "" && len(cfg.Teams) > 0 {
 			if _, ok := cfg.Team(owner); !ok {
 				_, v := d.Lookup("owner")

@@ -6,7 +6,9 @@
 package lint
 
 import (
+	"cmp"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/opsqa/opsqa/internal/config"
@@ -55,6 +57,9 @@ type Pass struct {
 	Today time.Time
 	rule  *Rule
 	found []diag.Diagnostic
+	// unchecked are the documents (nil: the repository) the rule could
+	// not apply to, with why.
+	unchecked []unchecked
 	// ruleIDs are the IDs of every rule, for checking references to rules
 	// (a rule's own value cannot name the registry that lists it).
 	ruleIDs []string
@@ -87,6 +92,19 @@ func (p *Pass) ReportDiagnostic(d diag.Diagnostic) {
 	p.found = append(p.found, d)
 }
 
+// CannotApply records that the running rule could not check d (nil: the
+// repository as a whole), and why: the summary says so, so that a clean
+// run never hides a check that did not run.
+func (p *Pass) CannotApply(d *document.Document, why string) {
+	u := unchecked{why: why}
+	if d != nil {
+		u.file = d.Path
+	}
+	p.unchecked = append(p.unchecked, u)
+}
+
+type unchecked struct{ file, why string }
+
 // Options says what to lint.
 type Options struct {
 	// Root is the repository root on disk.
@@ -106,6 +124,8 @@ type Result struct {
 	Repo        *repository.Repository
 	// Files is how many files were checked.
 	Files int
+	// Unchecked are the checks that could not apply, by rule and reason.
+	Unchecked []diag.Unchecked
 }
 
 // Run lints the repository at opts.Root. It returns an error only when it
@@ -147,14 +167,17 @@ func Check(repo *repository.Repository, opts Options) *Result {
 		return &Pass{Repo: repo, Config: cfg, Today: opts.Today, rule: r, ruleIDs: ids, selected: docs}
 	}
 	var all []diag.Diagnostic
+	var skipped ruleSkips
 	for _, r := range enabled {
 		if r.CheckRepository != nil {
 			p := newPass(r)
 			r.CheckRepository(p)
 			all = append(all, p.found...)
+			skipped.add(r.ID, p.unchecked)
 		}
 	}
 	perDoc := make([][]diag.Diagnostic, len(docs))
+	perDocSkips := make([]ruleSkips, len(docs))
 	repository.Parallel(len(docs), func(i int) {
 		d := docs[i]
 		for _, r := range enabled {
@@ -162,14 +185,16 @@ func Check(repo *repository.Repository, opts Options) *Result {
 				p := newPass(r)
 				r.CheckDocument(p, d)
 				perDoc[i] = append(perDoc[i], p.found...)
+				perDocSkips[i].add(r.ID, p.unchecked)
 			}
 		}
 		// Its rules are done: keep the anchors other documents link to,
 		// not the parse tree, so memory does not grow with the repository.
 		d.Release()
 	})
-	for _, ds := range perDoc {
+	for i, ds := range perDoc {
 		all = append(all, ds...)
+		skipped = append(skipped, perDocSkips[i]...)
 	}
 	all = applySuppressions(repo, all)
 	selected := all[:0]
@@ -185,5 +210,50 @@ func Check(repo *repository.Repository, opts Options) *Result {
 			files++
 		}
 	}
-	return &Result{Diagnostics: selected, Repo: repo, Files: files}
+	return &Result{Diagnostics: selected, Repo: repo, Files: files, Unchecked: skipped.summary(opts.Paths)}
+}
+
+// ruleSkips are the checks rules could not apply, in the order met.
+type ruleSkips []ruleSkip
+
+type ruleSkip struct {
+	rule string
+	unchecked
+}
+
+func (s *ruleSkips) add(rule string, us []unchecked) {
+	for _, u := range us {
+		*s = append(*s, ruleSkip{rule, u})
+	}
+}
+
+// summary groups the skips by rule and reason, keeping the files under
+// paths, ordered by rule and reason.
+func (s ruleSkips) summary(paths []string) []diag.Unchecked {
+	type key struct{ rule, why string }
+	byKey := map[key]*diag.Unchecked{}
+	var out []*diag.Unchecked
+	for _, k := range s {
+		if k.file != "" && !repository.InPaths(k.file, paths) {
+			continue
+		}
+		u := byKey[key{k.rule, k.why}]
+		if u == nil {
+			u = &diag.Unchecked{Rule: k.rule, Reason: k.why}
+			byKey[key{k.rule, k.why}] = u
+			out = append(out, u)
+		}
+		if k.file != "" {
+			u.Files = append(u.Files, k.file)
+		}
+	}
+	res := make([]diag.Unchecked, 0, len(out))
+	for _, u := range out {
+		slices.Sort(u.Files)
+		res = append(res, *u)
+	}
+	slices.SortFunc(res, func(a, b diag.Unchecked) int {
+		return cmp.Or(cmp.Compare(a.Rule, b.Rule), cmp.Compare(a.Reason, b.Reason))
+	})
+	return res
 }

@@ -23,7 +23,13 @@ opsqa.yaml lint.rules to enforce reviews.`,
 	Severity: diag.Warning,
 	CheckDocument: func(p *Pass, d *document.Document) {
 		st, ok := review.Of(d, p.Config, p.Today)
-		if !ok || !st.Overdue {
+		if !ok {
+			if _, v := d.Lookup("last_reviewed"); v == nil && review.Applies(d) {
+				p.CannotApply(d, "no last_reviewed date")
+			}
+			return
+		}
+		if !st.Overdue {
 			return
 		}
 		_, v := d.Lookup("last_reviewed")

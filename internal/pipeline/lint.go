@@ -36,6 +36,8 @@ type LintResult struct {
 	Files int
 	// Baselined is how many findings the baseline left out.
 	Baselined int
+	// Unchecked are the checks that could not apply, and why.
+	Unchecked []diag.Unchecked
 	// NothingChanged is true when ChangedSince left no file to lint:
 	// nothing was checked.
 	NothingChanged bool

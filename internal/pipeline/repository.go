@@ -86,7 +86,7 @@ func (r *loadedRepo) holds(p string) bool { return r.r.Holds(p) }
 // none).
 func (r *loadedRepo) lint(paths []string, today time.Time) *LintResult {
 	res := lint.Check(r.r, lint.Options{Root: r.r.Root, Paths: paths, Today: today})
-	return &LintResult{Diagnostics: res.Diagnostics, Files: res.Files, repo: r}
+	return &LintResult{Diagnostics: res.Diagnostics, Files: res.Files, Unchecked: res.Unchecked, repo: r}
 }
 
 func (r *loadedRepo) docs() []*document.Document        { return r.r.Docs() }

@@ -13,6 +13,8 @@ type Findings struct {
 	Rules []RuleInfo
 	// Baselined is how many findings a baseline hid.
 	Baselined int
+	// Unchecked are the checks that could not apply, and why.
+	Unchecked []diag.Unchecked
 }
 
 // RuleInfo is the documentation of a lint rule.

@@ -34,6 +34,9 @@ func GitHub(w io.Writer, f *Findings) error {
 		}
 		ew.printf("::%s %s::%s\n", level, strings.Join(props, ","), escapeData(msg))
 	}
+	for _, u := range f.Unchecked {
+		ew.printf("::notice title=%s::%s\n", escapeProperty("opsqa "+u.Rule+" not checked"), escapeData(u.String()))
+	}
 	errs, warns, infos := f.Counts()
 	ew.printf("%s checked: %s, %s, %s\n", plural(f.Files, "file"), plural(errs, "error"), plural(warns, "warning"), plural(infos, "info"))
 	return ew.err
@@ -60,6 +63,13 @@ func Summary(w io.Writer, f *Findings) error {
 		status = "❌ failed"
 	}
 	ew.printf("## opsqa lint %s\n\n%s checked: %s, %s, %s.\n\n", status, plural(f.Files, "file"), plural(errs, "error"), plural(warns, "warning"), plural(infos, "info"))
+	if len(f.Unchecked) > 0 {
+		ew.printf("Not checked:\n\n")
+		for _, u := range f.Unchecked {
+			ew.printf("- %s\n", MarkdownCell(u.String()))
+		}
+		ew.printf("\n")
+	}
 	if len(f.Diagnostics) == 0 {
 		return ew.err
 	}

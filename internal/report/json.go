@@ -15,6 +15,7 @@ type jsonFindings struct {
 	Files         int               `json:"files"`
 	Summary       jsonSummary       `json:"summary"`
 	Diagnostics   []diag.Diagnostic `json:"diagnostics"`
+	Unchecked     []diag.Unchecked  `json:"unchecked"`
 }
 
 type jsonSummary struct {
@@ -30,6 +31,10 @@ func JSON(w io.Writer, f *Findings) error {
 	out := jsonFindings{SchemaVersion: FindingsSchemaVersion, Files: f.Files, Diagnostics: f.Diagnostics}
 	if out.Diagnostics == nil {
 		out.Diagnostics = []diag.Diagnostic{}
+	}
+	out.Unchecked = f.Unchecked
+	if out.Unchecked == nil {
+		out.Unchecked = []diag.Unchecked{}
 	}
 	out.Summary.Errors, out.Summary.Warnings, out.Summary.Infos = f.Counts()
 	out.Summary.Baselined = f.Baselined

@@ -45,7 +45,11 @@ func TestJSONMatchesSchema(t *testing.T) {
 	sch := compileSchema(t, "lint-output.schema.json")
 	for _, ds := range [][]diag.Diagnostic{nil, sample} {
 		var b bytes.Buffer
-		if err := JSON(&b, &Findings{Diagnostics: ds, Files: 3}); err != nil {
+		f := &Findings{Diagnostics: ds, Files: 3}
+		if ds != nil {
+			f.Unchecked = unchecked
+		}
+		if err := JSON(&b, f); err != nil {
 			t.Fatal(err)
 		}
 		if ds == nil && !strings.Contains(b.String(), `"diagnostics": []`) {
@@ -57,6 +61,47 @@ func TestJSONMatchesSchema(t *testing.T) {
 		}
 		if err := sch.Validate(v); err != nil {
 			t.Errorf("output does not match its schema: %v", err)
+		}
+	}
+}
+
+var unchecked = []diag.Unchecked{
+	{Rule: "alert-runbooks", Reason: "opsqa.yaml names no alert_rules files"},
+	{Rule: "review-overdue", Reason: "no last_reviewed date", Files: []string{"a.md", "b.md", "c.md", "d.md"}},
+}
+
+// Every format says what was not checked: a clean run must not read as
+// a full one.
+func TestUncheckedInEveryFormat(t *testing.T) {
+	f := &Findings{Files: 4, Unchecked: unchecked}
+	for name, want := range map[string][]string{
+		"text":    {"not checked: alert-runbooks: opsqa.yaml names no alert_rules files\n", "not checked: review-overdue in 4 files (a.md, b.md, c.md, …): no last_reviewed date\n"},
+		"json":    {`"rule": "review-overdue"`, `"files": [`, `"d.md"`},
+		"github":  {"::notice title=opsqa review-overdue not checked::review-overdue in 4 files"},
+		"summary": {"Not checked:\n\n- alert-runbooks: opsqa.yaml names no alert\\_rules files\n"},
+		"sarif":   {`"toolExecutionNotifications"`, `"not checked: alert-runbooks: opsqa.yaml names no alert_rules files"`, `"id": "review-overdue"`},
+	} {
+		var b bytes.Buffer
+		var err error
+		switch name {
+		case "text":
+			err = Text(&b, f, TextOptions{})
+		case "json":
+			err = JSON(&b, f)
+		case "github":
+			err = GitHub(&b, f)
+		case "summary":
+			err = Summary(&b, f)
+		case "sarif":
+			err = SARIF(&b, f, "1")
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, w := range want {
+			if !strings.Contains(b.String(), w) {
+				t.Errorf("%s output lacks %q:\n%s", name, w, b.String())
+			}
 		}
 	}
 }

@@ -21,9 +21,27 @@ type sarifLog struct {
 }
 
 type sarifRun struct {
-	Tool       sarifTool     `json:"tool"`
-	ColumnKind string        `json:"columnKind"`
-	Results    []sarifResult `json:"results"`
+	Tool        sarifTool         `json:"tool"`
+	Invocations []sarifInvocation `json:"invocations,omitempty"`
+	ColumnKind  string            `json:"columnKind"`
+	Results     []sarifResult     `json:"results"`
+}
+
+// sarifInvocation carries the checks that could not apply, as notes on
+// the run rather than results: they are no finding in any file.
+type sarifInvocation struct {
+	ExecutionSuccessful        bool                `json:"executionSuccessful"`
+	ToolExecutionNotifications []sarifNotification `json:"toolExecutionNotifications"`
+}
+
+type sarifNotification struct {
+	Level      string              `json:"level"`
+	Message    sarifText           `json:"message"`
+	Descriptor *sarifDescriptorRef `json:"descriptor,omitempty"`
+}
+
+type sarifDescriptorRef struct {
+	ID string `json:"id"`
 }
 
 type sarifTool struct {
@@ -105,6 +123,14 @@ func SARIF(w io.Writer, f *Findings, version string) error {
 			Help:                 sarifText{r.Doc},
 			DefaultConfiguration: sarifDefault{sarifLevel(r.Severity)},
 		})
+	}
+	if len(f.Unchecked) > 0 {
+		inv := sarifInvocation{ExecutionSuccessful: true}
+		for _, u := range f.Unchecked {
+			inv.ToolExecutionNotifications = append(inv.ToolExecutionNotifications, sarifNotification{
+				Level: "note", Message: sarifText{"not checked: " + u.String()}, Descriptor: &sarifDescriptorRef{ID: u.Rule}})
+		}
+		run.Invocations = []sarifInvocation{inv}
 	}
 	seen := map[string]int{}
 	for _, d := range f.Diagnostics {

@@ -59,6 +59,9 @@ func Text(w io.Writer, f *Findings, opts TextOptions) error {
 		summary += fmt.Sprintf(" (%d more in the baseline)", f.Baselined)
 	}
 	ew.printf("%s\n", summary)
+	for _, u := range f.Unchecked {
+		ew.printf("not checked: %s\n", u)
+	}
 	return ew.err
 }
 
