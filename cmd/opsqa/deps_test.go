@@ -18,7 +18,7 @@ const module = "github.com/opsqa/opsqa/"
 // means deciding where it sits.
 var layout = map[string][]string{
 	"cmd/opsqa":                      {"internal/cli"},
-	"internal/cli":                   {"internal/config", "internal/githubsync", "internal/issueform", "internal/pipeline", "internal/report", "internal/scaffold", "internal/ticket", "schemas"},
+	"internal/cli":                   {"internal/config", "internal/githubsync", "internal/issueform", "internal/pipeline", "internal/report", "internal/scaffold", "internal/schema", "internal/ticket", "schemas"},
 	"internal/pipeline":              {"internal/adopt", "internal/alerting", "internal/atomicfile", "internal/config", "internal/diag", "internal/document", "internal/kpi", "internal/lint", "internal/postmortem", "internal/repository", "internal/review", "internal/scorecard", "internal/sitegen", "internal/starter", "internal/ticket"},
 	"internal/adopt":                 {"internal/alerting", "internal/config", "internal/document", "internal/repository", "internal/schema"},
 	"internal/starter":               nil,

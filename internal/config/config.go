@@ -65,6 +65,10 @@ type Collection struct {
 	// not know, such as a static site generator's weight or aliases, are
 	// accepted at the top of the front matter.
 	ExtraKeys string `yaml:"extra_keys"`
+	// Schema is a JSON Schema of the team's own (a file of the
+	// repository) that extends the kind's built-in schema; when set, the
+	// collection's front matter is validated against it instead.
+	Schema string `yaml:"schema"`
 }
 
 // FrontMatterOptional reports whether documents of the collection may

@@ -65,6 +65,8 @@ type Pass struct {
 	ruleIDs []string
 	// selected are the documents being linted.
 	selected []*document.Document
+	// team are the collections' own schemas, read once per run.
+	team *teamSchemas
 }
 
 // Selected returns the documents being linted: all of them, or those
@@ -163,8 +165,9 @@ func Check(repo *repository.Repository, opts Options) *Result {
 	// rules run on them only; repository rules see the whole repository,
 	// parsing what they look at, and their findings are filtered below.
 	docs := repo.Select(opts.Paths)
+	team := readTeamSchemas(repo)
 	newPass := func(r *Rule) *Pass {
-		return &Pass{Repo: repo, Config: cfg, Today: opts.Today, rule: r, ruleIDs: ids, selected: docs}
+		return &Pass{Repo: repo, Config: cfg, Today: opts.Today, rule: r, ruleIDs: ids, selected: docs, team: team}
 	}
 	var all []diag.Diagnostic
 	var skipped ruleSkips

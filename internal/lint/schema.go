@@ -1,8 +1,13 @@
 package lint
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
+	"maps"
+	"os"
 	"path"
+	"path/filepath"
 	"slices"
 
 	"gopkg.in/yaml.v3"
@@ -10,6 +15,7 @@ import (
 	"github.com/opsqa/opsqa/internal/config"
 	"github.com/opsqa/opsqa/internal/diag"
 	"github.com/opsqa/opsqa/internal/document"
+	"github.com/opsqa/opsqa/internal/repository"
 	"github.com/opsqa/opsqa/internal/schema"
 )
 
@@ -25,7 +31,9 @@ without front matter is reported once. A collection may relax its schema
 in opsqa.yaml: front_matter: optional lets documents leave out required
 keys or all front matter, extra_keys: allow accepts keys the schema does
 not know (a site generator's weight or aliases). Fix the key or value
-shown.`,
+shown. A collection may also name a JSON Schema of the team's own
+(collections[].schema), which extends the built-in one with allOf and a
+$ref to <kind>.schema.json: its documents are validated against it.`,
 	Severity: diag.Error,
 	CheckDocument: func(p *Pass, d *document.Document) {
 		if isSectionPage(d) {
@@ -66,13 +74,13 @@ shown.`,
 				"type %q contradicts the folder: files under %s are %ss", stated, path.Dir(d.Path), d.Kind)
 			return
 		}
-		set, err := schema.Load()
+		set, name, err := p.team.schemaFor(col, d.Kind)
 		if err != nil {
 			p.Report(d.FrontMatterPos(), "", "cannot load schemas: %v", err)
 			return
 		}
 		relax := schema.Relax{OptionalKeys: col.FrontMatterOptional(), ExtraKeys: col.ExtraKeysAllowed()}
-		for _, f := range set.ValidateRelaxed(d.Kind, d.Meta, d.FrontMatter, d.NodePos, d.Kind+" front matter", relax) {
+		for _, f := range set.ValidateRelaxed(name, d.Meta, d.FrontMatter, d.NodePos, d.Kind+" front matter", relax) {
 			p.ReportDiagnostic(f)
 		}
 	},
@@ -97,6 +105,11 @@ var configRule = Rule{
 			p.ReportDiagnostic(f)
 		}
 		cfg := p.Config
+		for i, c := range cfg.Collections {
+			if err := p.team.errs[c.Schema]; err != nil && c.Schema != "" {
+				p.Report(d.PosAt("collections", i, "schema"), "fix the schema file; until then the built-in "+c.Kind+" schema applies", "%v", err)
+			}
+		}
 		for i, s := range cfg.Services {
 			if _, ok := cfg.Team(s.Team); !ok && s.Team != "" {
 				p.Report(d.PosAt("services", i, "team"), "add the team under teams, or fix the id",
@@ -126,4 +139,52 @@ var configRule = Rule{
 func isSectionPage(d *document.Document) bool {
 	base := path.Base(d.Path)
 	return d.Kind == "" && (base == "_index.md" || base == "README.md")
+}
+
+// teamSchemas are the collections' own JSON Schemas (opsqa.yaml
+// collections[].schema), read and compiled once per run.
+type teamSchemas struct {
+	set  *schema.Set      // nil when no collection names one
+	errs map[string]error // by schema path: why it is not used
+}
+
+func readTeamSchemas(repo *repository.Repository) *teamSchemas {
+	t := &teamSchemas{errs: map[string]error{}}
+	var team []schema.TeamSchema
+	for _, c := range repo.Config.Collections {
+		if c.Schema == "" || slices.ContainsFunc(team, func(s schema.TeamSchema) bool { return s.Path == c.Schema }) {
+			continue
+		}
+		data, err := os.ReadFile(filepath.Join(repo.Root, filepath.FromSlash(c.Schema)))
+		if err != nil {
+			t.errs[c.Schema] = fmt.Errorf("cannot read the schema %s of %s: %v", c.Schema, c.Path, unwrapPathError(err))
+			continue
+		}
+		team = append(team, schema.TeamSchema{Path: c.Schema, Data: data, Kind: c.Kind})
+	}
+	if len(team) > 0 {
+		var errs map[string]error
+		t.set, errs = schema.WithTeam(team)
+		maps.Copy(t.errs, errs)
+	}
+	return t
+}
+
+// schemaFor returns the schema set and the name of the schema documents
+// of col are validated with: the team's own when it has a usable one,
+// the kind's built-in otherwise.
+func (t *teamSchemas) schemaFor(col config.Collection, kind string) (*schema.Set, string, error) {
+	if col.Schema != "" && t.set != nil && t.errs[col.Schema] == nil {
+		return t.set, schema.TeamName(col.Schema), nil
+	}
+	set, err := schema.Load()
+	return set, kind, err
+}
+
+func unwrapPathError(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
 }

@@ -37,6 +37,7 @@ const BaseURL = "https://opsqa.dev/schemas/"
 type Set struct {
 	schemas map[string]*lazySchema // by name: a kind, "config", …
 	raw     map[string]any         // schema file name → decoded JSON, for descriptions and property names
+	team    map[string]bool        // the file names of the team's schemas among them
 	mu      sync.Mutex             // the compiler is not safe for concurrent use
 	c       *jsonschema.Compiler
 }
@@ -114,6 +115,8 @@ type Locator func(*yaml.Node) diag.Position
 // documents were not written for opsqa: keys the schema requires may be
 // left out, keys it does not know may be added. What is given is still
 // checked: a misspelt status is wrong whether or not status is required.
+// Only the built-in schemas are loosened: what a team's own schema
+// requires on top of them, it requires.
 type Relax struct {
 	OptionalKeys bool
 	ExtraKeys    bool
@@ -144,6 +147,11 @@ func (s *Set) ValidateRelaxed(name string, value any, root *yaml.Node, loc Locat
 		return []diag.Diagnostic{{Pos: loc(root), Severity: diag.Error, Rule: Rule, Message: err.Error()}}
 	}
 	m := mapper{set: s, root: root, loc: loc, what: what, relax: relax}
+	if s.team[name+".schema.json"] {
+		// A team schema extends a built-in one with allOf, whose
+		// additionalProperties cannot see the keys the team adds.
+		m.teamKeys = s.propertyNames(BaseURL + name + ".schema.json")
+	}
 	for _, leaf := range mergeLeaves(leaves(verr, nil)) {
 		m.report(leaf)
 	}
@@ -202,7 +210,9 @@ type mapper struct {
 	loc   Locator
 	what  string
 	relax Relax
-	out   []diag.Diagnostic
+	// teamKeys are the top-level keys a team schema adds to the built-in.
+	teamKeys []string
+	out      []diag.Diagnostic
 }
 
 func (m *mapper) add(n *yaml.Node, msg, fix string) {
@@ -219,13 +229,16 @@ func (m *mapper) report(e *jsonschema.ValidationError) {
 	p := message.NewPrinter(message.MatchLanguage("en"))
 	switch k := e.ErrorKind.(type) {
 	case *kind.AdditionalProperties:
-		if len(path) == 0 && m.relax.ExtraKeys {
+		if len(path) == 0 && m.relax.ExtraKeys && m.set.builtin(e.SchemaURL) {
 			return
 		}
 		allowed := m.set.propertyNames(e.SchemaURL)
 		for _, prop := range k.Properties {
 			if len(path) == 0 && reserved(prop) {
 				continue // the common schema's false schema says why
+			}
+			if len(path) == 0 && slices.Contains(m.teamKeys, prop) {
+				continue
 			}
 			pk, _ := m.find(append(slices.Clone(path), prop))
 			msg := fmt.Sprintf("unknown key %q in %s", prop, m.where(path))
@@ -246,7 +259,7 @@ func (m *mapper) report(e *jsonschema.ValidationError) {
 		}
 		m.add(key, msg, fix)
 	case *kind.Required:
-		if len(path) == 0 && m.relax.OptionalKeys {
+		if len(path) == 0 && m.relax.OptionalKeys && m.set.builtin(e.SchemaURL) {
 			return
 		}
 		target := key // the parent's key: the mapping that lacks the key
@@ -400,6 +413,14 @@ func (s *Set) keys(u string) (known, required []string) {
 	sort.Strings(known)
 	sort.Strings(required)
 	return slices.Compact(known), slices.Compact(required)
+}
+
+// builtin reports whether the schema at u is one of the shipped ones,
+// not a team's.
+func (s *Set) builtin(u string) bool {
+	file, _, _ := strings.Cut(strings.TrimPrefix(u, BaseURL), "#")
+	_, team := s.team[file]
+	return strings.HasPrefix(u, BaseURL) && !team
 }
 
 // description is the description of the schema at u, following a $ref.
