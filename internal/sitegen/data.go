@@ -101,8 +101,12 @@ func siteData(ms []mount, o *Options) (map[string]any, error) {
 		info.EditURL = fmt.Sprintf("%s/%s/edit/%s/", gh, cfg.Repository, cmp.Or(cfg.DefaultBranch, "main"))
 		info.NewIssueURL = fmt.Sprintf("%s/%s/issues/new", gh, cfg.Repository)
 	}
-	// Always written, empty or not: the templates index it.
-	data := map[string]any{"site": &info, "reviews": reviewViews(o.Reviews)}
+	titles := o.Titles
+	if titles == nil {
+		titles = map[string]string{}
+	}
+	// Always written, empty or not: the templates index them.
+	data := map[string]any{"site": &info, "reviews": reviewViews(o.Reviews), "titles": titles}
 	tickets := []ticketView{}
 	if s := o.Snapshot; s != nil {
 		stale := cmp.Or(o.StaleAfter, 48*time.Hour)
