@@ -291,6 +291,8 @@ func TestDashboard(t *testing.T) {
 	mustContain(t, page, `<title id="chart-mttr-t">MTTR by month (minutes, mean)</title>`)
 	mustContain(t, page, `Incident data synced 2026-11-27 09:00 UTC`)
 	mustContain(t, page, `Lint: 7 files checked, 0 errors, 2 warnings.`)
+	mustContain(t, page, `<a href="/" aria-current="page">Dashboard</a>`)
+	mustNotContain(t, readPage(t, "404.html"), `aria-current="page"`)
 	if len(page) > 150_000 {
 		t.Errorf("dashboard is %d bytes", len(page))
 	}
