@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/opsqa/opsqa/internal/config"
+	"github.com/opsqa/opsqa/internal/document"
 	"github.com/opsqa/opsqa/internal/kpi"
 	"github.com/opsqa/opsqa/internal/repository"
 	"github.com/opsqa/opsqa/internal/review"
@@ -91,11 +92,21 @@ func sampleOptions(t testing.TB, dest string) Options {
 	return Options{
 		RepoDir: repo, Config: cfg, Destination: dest, AsOf: asOf,
 		Reviews:  review.All(docs.Docs(), cfg, asOf),
+		Titles:   titles(docs.Docs()),
 		Snapshot: snap, Metrics: metrics, Scorecards: cards,
 		History:     []scorecard.HistoryEntry{scorecard.Entry(cards)},
 		Lint:        &LintSummary{Files: 7, Errors: 0, Warnings: 2},
 		Postmortems: map[int]string{14: "content/postmortems/2026-05-09-postgres-disk-full.md"},
 	}
+}
+
+// titles are the documents' titles by path, as a caller gives them.
+func titles(docs []*document.Document) map[string]string {
+	out := map[string]string{}
+	for _, d := range docs {
+		out[d.Path] = d.Title()
+	}
+	return out
 }
 
 var (
@@ -280,6 +291,8 @@ func TestDashboard(t *testing.T) {
 	mustContain(t, page, `<title id="chart-mttr-t">MTTR by month (minutes, mean)</title>`)
 	mustContain(t, page, `Incident data synced 2026-11-27 09:00 UTC`)
 	mustContain(t, page, `Lint: 7 files checked, 0 errors, 2 warnings.`)
+	mustContain(t, page, `<a href="/" aria-current="page">Dashboard</a>`)
+	mustNotContain(t, readPage(t, "404.html"), `aria-current="page"`)
 	if len(page) > 150_000 {
 		t.Errorf("dashboard is %d bytes", len(page))
 	}
@@ -336,7 +349,7 @@ func TestDataFiles(t *testing.T) {
 	if info.EditURL != "https://github.com/acme/ops/edit/trunk/" || info.Snapshot == nil || info.Snapshot.Age != "3 h" || info.Snapshot.Stale {
 		t.Errorf("site info = %+v", info)
 	}
-	for _, f := range []string{"metrics.json", "scorecards.json", "history.json"} {
+	for _, f := range []string{"metrics.json", "scorecards.json", "history.json", "titles.json"} {
 		if _, err := os.Stat(filepath.Join(work, "data", "opsqa", f)); err != nil {
 			t.Errorf("missing data file %s", f)
 		}

@@ -17,6 +17,7 @@ type siteInfo struct {
 	AsOf         time.Time         `json:"as_of"`
 	Repository   string            `json:"repository"`
 	EditURL      string            `json:"edit_url"`
+	BlobURL      string            `json:"blob_url"` // for links to files the site does not publish
 	NewIssueURL  string            `json:"new_issue_url"`
 	Labels       map[string]string `json:"labels"`
 	Forms        map[string]string `json:"forms"`
@@ -98,11 +99,17 @@ func siteData(ms []mount, o *Options) (map[string]any, error) {
 		Lint:   o.Lint,
 	}
 	if cfg.Repository != "" {
-		info.EditURL = fmt.Sprintf("%s/%s/edit/%s/", gh, cfg.Repository, cmp.Or(cfg.DefaultBranch, "main"))
+		branch := cmp.Or(cfg.DefaultBranch, "main")
+		info.EditURL = fmt.Sprintf("%s/%s/edit/%s/", gh, cfg.Repository, branch)
+		info.BlobURL = fmt.Sprintf("%s/%s/blob/%s/", gh, cfg.Repository, branch)
 		info.NewIssueURL = fmt.Sprintf("%s/%s/issues/new", gh, cfg.Repository)
 	}
-	// Always written, empty or not: the templates index it.
-	data := map[string]any{"site": &info, "reviews": reviewViews(o.Reviews)}
+	titles := o.Titles
+	if titles == nil {
+		titles = map[string]string{}
+	}
+	// Always written, empty or not: the templates index them.
+	data := map[string]any{"site": &info, "reviews": reviewViews(o.Reviews), "titles": titles}
 	tickets := []ticketView{}
 	if s := o.Snapshot; s != nil {
 		stale := cmp.Or(o.StaleAfter, 48*time.Hour)

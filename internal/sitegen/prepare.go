@@ -28,6 +28,26 @@ type mount struct {
 	Target string `json:"target"`
 }
 
+// assetTypes are the extensions of the files in the document folders
+// that the site publishes: what a page shows or offers for download
+// (images, diagrams, PDFs). The rest of what lives there (OWNERS, README,
+// scripts, alert rules, other YAML) is the repository's, not the site's:
+// the link hook sends links to it to the repository.
+var assetTypes = []string{".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif", ".svg", ".ico", ".pdf"}
+
+// mountFiles are the patterns of a mount that takes the files with these
+// extensions at any depth. Hugo enters a folder only when a pattern's
+// folder part matches it, so "**.md" alone would skip every subfolder;
+// "/**/*.md" takes them and "/*.md" the files at the top.
+func mountFiles(exts ...string) []string {
+	names := make([]string, len(exts))
+	for i, ext := range exts {
+		names[i] = strings.TrimPrefix(ext, ".")
+	}
+	alt := "{" + strings.Join(names, ",") + "}"
+	return []string{"/*." + alt, "/**/*." + alt}
+}
+
 // contentMounts decides where each collection appears on the site. The
 // repository's content/ folder is the site's content root; any other
 // collection folder keeps its path, so processes/ becomes /processes/ and
@@ -162,14 +182,19 @@ func writeSections(dir string, ms []mount, cfg *config.Config) error {
 func hugoConfig(work string, ms []mount, o *Options) map[string]any {
 	cfg := o.Config
 	lang := strings.ToLower(cmp.Or(cfg.Site.Language, "en"))
+	// Hugo takes the Markdown of a document folder as content and the
+	// assets beside it as static files, published as they are at the
+	// same place; nothing else there is published. Mounting a component
+	// drops its default folder, so the project's own are mounted too.
 	mounts := []map[string]any{{"source": filepath.Join(work, "content"), "target": "content"}}
+	statics := []map[string]any{{"source": filepath.Join(work, "static"), "target": "static"}}
 	for _, m := range ms {
-		mounts = append(mounts, map[string]any{
-			"source": filepath.Join(o.RepoDir, filepath.FromSlash(m.Source)),
-			"target": path.Join("content", m.Target),
-		})
+		src := filepath.Join(o.RepoDir, filepath.FromSlash(m.Source))
+		mounts = append(mounts, map[string]any{"source": src, "target": path.Join("content", m.Target), "files": mountFiles(".md")})
+		statics = append(statics, map[string]any{"source": src, "target": path.Join("static", m.Target), "files": mountFiles(assetTypes...)})
 	}
 	mounts = append(mounts, map[string]any{"source": filepath.Join(work, "content-gen"), "target": "content"})
+	mounts = append(mounts, statics...)
 
 	sections := kindSections(ms, cfg)
 	var cascade []map[string]any
@@ -232,6 +257,7 @@ func hugoConfig(work string, ms []mount, o *Options) map[string]any {
 			"teams":    teams,
 			"services": services,
 			"roles":    roles,
+			"assets":   assetTypes,
 		}},
 	}
 }

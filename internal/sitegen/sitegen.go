@@ -1,9 +1,9 @@
 // Package sitegen builds the knowledge site: it unpacks the embedded Hugo
 // project, writes the configuration that depends on the repository (content
 // mounts, title, language, parameters), writes what opsqa computed (KPIs,
-// scorecards, tickets, lint summary, data freshness) as data files that the
-// templates read through hugo.Data, runs Hugo in-process and, when it is
-// installed, Pagefind for search.
+// scorecards, tickets, lint summary, data freshness, document titles) as
+// data files that the templates read through hugo.Data, runs Hugo
+// in-process and, when it is installed, Pagefind for search.
 //
 // Output is atomic: the site is built into a fresh folder next to the
 // destination and swapped in only when every step succeeded, so a failed
@@ -37,6 +37,14 @@ type Options struct {
 	// interval (package review), by slash-separated repository path; the
 	// templates show them and judge nothing themselves.
 	Reviews map[string]review.Status
+	// Titles are the documents' titles as opsqa gives them
+	// (document.Document.Title: the front matter's title, else the first
+	// level-1 heading, else the id), by slash-separated repository path.
+	// Hugo knows only front matter titles, and many runbooks have none;
+	// the templates title a document from here (page-title.html), so that
+	// the site and lint name it alike, and fall back to Hugo's title only
+	// for a document missing here.
+	Titles map[string]string
 	// Snapshot is the ticket snapshot; nil when there is none.
 	Snapshot *ticket.Snapshot
 	// Metrics is the KPI report; nil when it could not be computed.
