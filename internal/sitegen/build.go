@@ -60,7 +60,7 @@ func Build(ctx context.Context, o Options, clock func() time.Time) (*Result, err
 	res := &Result{Destination: o.Destination}
 	t1 := clock()
 	res.Prepare = t1.Sub(t0)
-	if err := runHugo(work, "build", []string{"--destination", out, "--cleanDestinationDir", "--quiet"}); err != nil {
+	if err := runHugo(work, "build", []string{"--destination", out, "--cleanDestinationDir", "--logLevel", "error"}); err != nil {
 		return nil, fmt.Errorf("build site: %w", err)
 	}
 	t2 := clock()
@@ -121,6 +121,17 @@ func runHugo(work, command string, args []string) error {
 	defer hugoMu.Unlock()
 	all := append([]string{command, "--source", work, "--config", "hugo.toml," + generatedConfig,
 		"--cacheDir", filepath.Join(work, ".cache"), "--noBuildLock"}, args...)
+	if command == "build" {
+		// Hugo prints its banner and timings on standard output and its
+		// errors on standard error; a build keeps the errors (a shortcode
+		// the site lacks, a template that fails on a page) and drops the
+		// rest, which --quiet would drop with them.
+		if null, err := os.Open(os.DevNull); err == nil {
+			stdout := os.Stdout
+			os.Stdout = null
+			defer func() { os.Stdout = stdout; null.Close() }()
+		}
+	}
 	if err := commands.Execute(all); err != nil {
 		return fmt.Errorf("run hugo: %w", err)
 	}
