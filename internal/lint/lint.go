@@ -60,6 +60,8 @@ type Pass struct {
 	ruleIDs []string
 	// selected are the documents being linted.
 	selected []*document.Document
+	// folders are the listings of the run's folders, shared by its passes.
+	folders *folders
 }
 
 // Selected returns the documents being linted: all of them, or those
@@ -143,8 +145,9 @@ func Check(repo *repository.Repository, opts Options) *Result {
 	// rules run on them only; repository rules see the whole repository,
 	// parsing what they look at, and their findings are filtered below.
 	docs := repo.Select(opts.Paths)
+	folders := newFolders(repo.Root)
 	newPass := func(r *Rule) *Pass {
-		return &Pass{Repo: repo, Config: cfg, Today: opts.Today, rule: r, ruleIDs: ids, selected: docs}
+		return &Pass{Repo: repo, Config: cfg, Today: opts.Today, rule: r, ruleIDs: ids, selected: docs, folders: folders}
 	}
 	var all []diag.Diagnostic
 	for _, r := range enabled {
