@@ -29,12 +29,16 @@ table() {
       }'
 }
 
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+# bench: the benchmark's output as it runs, then its table.
 bench() {
-  go test ./internal/lint -run '^$' -bench BrokenLinks -benchtime "$benchtime" -count "$count" | tee /dev/stderr | table
+  go test ./internal/lint -run '^$' -bench BrokenLinks -benchtime "$benchtime" -count "$count" | tee "$work/out"
+  table <"$work/out"
 }
 
 if [ $# -gt 0 ]; then
-  work=$(mktemp -d)
   trap 'git worktree remove --force "$work/tree"; rm -rf "$work"' EXIT
   git worktree add --detach "$work/tree" "$1" >/dev/null
   echo "== $1"
