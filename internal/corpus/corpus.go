@@ -1,7 +1,8 @@
 // Package corpus writes a knowledge repository of realistic runbooks
 // (front matter, every required section, shell snippets, a table, links
-// between runbooks) for the lint benchmarks: scripts/bench-lint.sh and
-// BenchmarkLintCorpus. The output is deterministic.
+// between runbooks) for the lint benchmarks: scripts/bench-lint.sh,
+// BenchmarkLintCorpus and BenchmarkBrokenLinks. The output is
+// deterministic.
 package corpus
 
 import (
@@ -27,7 +28,14 @@ services:
 `
 
 // Write writes opsqa.yaml and n runbooks under dir/content/runbooks.
-func Write(dir string, n int) error {
+func Write(dir string, n int) error { return write(dir, n, false) }
+
+// WriteBrokenLinks writes the corpus of Write with a typo in every link
+// between runbooks ("rnubook-00043.md"): each is then reported with the
+// name it was meant to be, which measures the search for near names.
+func WriteBrokenLinks(dir string, n int) error { return write(dir, n, true) }
+
+func write(dir string, n int, broken bool) error {
 	rb := filepath.Join(dir, "content", "runbooks")
 	if err := os.MkdirAll(rb, 0o755); err != nil {
 		return err
@@ -39,6 +47,9 @@ func Write(dir string, n int) error {
 	for i := range n {
 		id := fmt.Sprintf("runbook-%05d", i)
 		next := fmt.Sprintf("runbook-%05d", (i+1)%n)
+		if broken {
+			next = "rnubook" + strings.TrimPrefix(next, "runbook")
+		}
 		svc := services[i%len(services)]
 		if err := os.WriteFile(filepath.Join(rb, id+".md"), []byte(runbook(id, next, svc, i)), 0o644); err != nil {
 			return err

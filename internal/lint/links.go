@@ -82,8 +82,7 @@ func (lc linkChecker) check(d *document.Document, l document.Link) {
 		}
 		return
 	}
-	full := filepath.Join(p.Repo.Root, filepath.FromSlash(target))
-	info, err := os.Stat(full)
+	mode, err := p.folders.stat(target)
 	if err != nil {
 		hint := "fix the path; it is relative to this file's folder"
 		msg := "link %q: %s does not exist%s"
@@ -97,13 +96,13 @@ func (lc linkChecker) check(d *document.Document, l document.Link) {
 		p.Report(pos, hint, msg, dest, target, diag.DidYouMean(path.Base(target), nonEmpty(path.Base(near))))
 		return
 	}
-	if frag == "" || info.IsDir() || !strings.EqualFold(path.Ext(target), ".md") {
+	if frag == "" || mode.IsDir() || !strings.EqualFold(path.Ext(target), ".md") {
 		// Anchors into other files (#L10 on GitHub) are not checked.
 		return
 	}
 	// A Markdown file outside the linted folders (the README, docs/):
 	// read it for its headings.
-	src, err := os.ReadFile(full)
+	src, err := os.ReadFile(filepath.Join(p.Repo.Root, filepath.FromSlash(target)))
 	if err != nil {
 		return
 	}
@@ -139,15 +138,7 @@ func (lc linkChecker) checkAnchor(pos diag.Position, from, target *document.Docu
 // miss of target's, or "".
 func (lc linkChecker) nearFile(target string) string {
 	dir := path.Dir(target)
-	entries, err := os.ReadDir(filepath.Join(lc.p.Repo.Root, filepath.FromSlash(dir)))
-	if err != nil {
-		return ""
-	}
-	var names []string
-	for _, e := range entries {
-		names = append(names, e.Name())
-	}
-	if s := diag.Suggest(path.Base(target), names); s != "" {
+	if s := lc.p.folders.near(dir, path.Base(target)); s != "" {
 		return path.Join(dir, s)
 	}
 	return ""

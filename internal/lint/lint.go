@@ -67,6 +67,8 @@ type Pass struct {
 	selected []*document.Document
 	// team are the collections' own schemas, read once per run.
 	team *teamSchemas
+	// folders are the listings of the run's folders, shared by its passes.
+	folders *folders
 }
 
 // Selected returns the documents being linted: all of them, or those
@@ -166,8 +168,9 @@ func Check(repo *repository.Repository, opts Options) *Result {
 	// parsing what they look at, and their findings are filtered below.
 	docs := repo.Select(opts.Paths)
 	team := readTeamSchemas(repo)
+	folders := newFolders(repo.Root)
 	newPass := func(r *Rule) *Pass {
-		return &Pass{Repo: repo, Config: cfg, Today: opts.Today, rule: r, ruleIDs: ids, selected: docs, team: team}
+		return &Pass{Repo: repo, Config: cfg, Today: opts.Today, rule: r, ruleIDs: ids, selected: docs, team: team, folders: folders}
 	}
 	var all []diag.Diagnostic
 	var skipped ruleSkips
