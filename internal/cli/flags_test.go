@@ -100,3 +100,34 @@ func TestBuildFlags(t *testing.T) {
 		}
 	}
 }
+
+func TestInitFlags(t *testing.T) {
+	env := &Env{}
+	for _, tc := range []struct {
+		args []string
+		want initOptions
+	}{
+		{nil, initOptions{env: env}},
+		{
+			[]string{"kb", "--starter", "--force", "--baseline", ".opsqa-baseline.json", "--today", "2026-12-01"},
+			initOptions{env: env, Dir: "kb", Starter: true, Force: true, Baseline: ".opsqa-baseline.json", Today: "2026-12-01"},
+		},
+	} {
+		var got *initOptions
+		cmd := newInitCmd(env, func(o *initOptions) error { got = o; return nil })
+		cmd.SetArgs(tc.args)
+		if err := cmd.Execute(); err != nil {
+			t.Fatalf("%v: %v", tc.args, err)
+		}
+		if !reflect.DeepEqual(*got, tc.want) {
+			t.Errorf("%v:\n got  %+v\n want %+v", tc.args, *got, tc.want)
+		}
+	}
+	cmd := newInitCmd(env, func(*initOptions) error { return nil })
+	cmd.SetArgs([]string{"a", "b"})
+	cmd.SilenceUsage, cmd.SilenceErrors = true, true
+	var ee *exitError
+	if err := cmd.Execute(); !errors.As(err, &ee) || ee.code != ExitUsage {
+		t.Errorf("two folders: got %v, want a usage error", err)
+	}
+}
