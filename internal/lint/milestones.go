@@ -25,8 +25,12 @@ the time, with its time zone.`,
 	Kinds:    []string{"postmortem"},
 	CheckDocument: func(p *Pass, d *document.Document) {
 		_, ms := d.Lookup("milestones")
-		if ms == nil || ms.Kind != yaml.MappingNode {
+		if ms == nil {
+			p.CannotApply(d, "no milestones in the front matter")
 			return
+		}
+		if ms.Kind != yaml.MappingNode {
+			return // the schema rule reports the wrong type
 		}
 		t := p.Today
 		endOfToday := time.Date(t.Year(), t.Month(), t.Day()+1, 0, 0, 0, 0, t.Location())

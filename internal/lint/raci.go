@@ -26,6 +26,10 @@ the role, or fix its id (near misses are named).`,
 	Severity: diag.Error,
 	Kinds:    []string{"process"},
 	CheckDocument: func(p *Pass, d *document.Document) {
+		if _, v := d.Lookup("raci"); v == nil {
+			p.CannotApply(d, "no raci in the front matter")
+			return
+		}
 		declared := declaredRoles(d)
 		for _, row := range raciRows(d) {
 			activity := ""
