@@ -97,10 +97,11 @@ func LoadSite(o SiteOptions) (*Site, error) {
 	// scorecards and the pages alike.
 	docs := repo.docs()
 	reviews := review.All(docs, cfg, today)
-	so := sitegen.Options{RepoDir: o.Root, Config: cfg, AsOf: asOf, Lint: sum, Reviews: reviews, Postmortems: map[int]string{}, Titles: map[string]string{}}
-	// The site titles every document as lint and the scorecards do.
+	so := sitegen.Options{RepoDir: o.Root, Config: cfg, AsOf: asOf, Lint: sum, Reviews: reviews, Postmortems: map[int]string{}}
+	// The site titles and finds every document as lint and the
+	// scorecards do.
 	for _, d := range docs {
-		so.Titles[d.Path] = d.Title()
+		so.Documents = append(so.Documents, sitegen.DocumentRef{Path: d.Path, Kind: d.Kind, ID: d.ID(), Title: d.Title()})
 	}
 	pms, warnings := postmortem.ReadAll(repo.postmortems())
 	out.Warnings = append(out.Warnings, warnings...)

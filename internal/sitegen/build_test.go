@@ -91,20 +91,20 @@ func sampleOptions(t testing.TB, dest string) Options {
 	}
 	return Options{
 		RepoDir: repo, Config: cfg, Destination: dest, AsOf: asOf,
-		Reviews:  review.All(docs.Docs(), cfg, asOf),
-		Titles:   titles(docs.Docs()),
-		Snapshot: snap, Metrics: metrics, Scorecards: cards,
+		Reviews:   review.All(docs.Docs(), cfg, asOf),
+		Documents: documents(docs.Docs()),
+		Snapshot:  snap, Metrics: metrics, Scorecards: cards,
 		History:     []scorecard.HistoryEntry{scorecard.Entry(cards)},
 		Lint:        &LintSummary{Files: 7, Errors: 0, Warnings: 2},
 		Postmortems: map[int]string{14: "content/postmortems/2026-05-09-postgres-disk-full.md"},
 	}
 }
 
-// titles are the documents' titles by path, as a caller gives them.
-func titles(docs []*document.Document) map[string]string {
-	out := map[string]string{}
+// documents are the documents' titles and ids, as the pipeline gives them.
+func documents(docs []*document.Document) []DocumentRef {
+	var out []DocumentRef
 	for _, d := range docs {
-		out[d.Path] = d.Title()
+		out = append(out, DocumentRef{Path: d.Path, Kind: d.Kind, ID: d.ID(), Title: d.Title()})
 	}
 	return out
 }

@@ -104,12 +104,23 @@ func siteData(ms []mount, o *Options) (map[string]any, error) {
 		info.BlobURL = fmt.Sprintf("%s/%s/blob/%s/", gh, cfg.Repository, branch)
 		info.NewIssueURL = fmt.Sprintf("%s/%s/issues/new", gh, cfg.Repository)
 	}
-	titles := o.Titles
-	if titles == nil {
-		titles = map[string]string{}
+	// titles by repository path; ids by kind, then id, to the page.
+	titles, ids := map[string]string{}, map[string]map[string]string{}
+	for _, d := range o.Documents {
+		titles[d.Path] = d.Title
+		page := sitePath(ms, d.Path)
+		if d.Kind == "" || d.ID == "" || page == "" {
+			continue
+		}
+		if ids[d.Kind] == nil {
+			ids[d.Kind] = map[string]string{}
+		}
+		if _, dup := ids[d.Kind][d.ID]; !dup { // a duplicate id is lint's finding
+			ids[d.Kind][d.ID] = page
+		}
 	}
 	// Always written, empty or not: the templates index them.
-	data := map[string]any{"site": &info, "reviews": reviewViews(o.Reviews), "titles": titles}
+	data := map[string]any{"site": &info, "reviews": reviewViews(o.Reviews), "titles": titles, "ids": ids}
 	tickets := []ticketView{}
 	if s := o.Snapshot; s != nil {
 		stale := cmp.Or(o.StaleAfter, 48*time.Hour)

@@ -38,7 +38,7 @@ func TestForeignRepository(t *testing.T) {
 		t.Fatal(err)
 	}
 	dest := filepath.Join(t.TempDir(), "public")
-	o := Options{RepoDir: repo, Config: cfg, Destination: dest, AsOf: asOf, BaseURL: foreignBase, Titles: titles(docs.Docs())}
+	o := Options{RepoDir: repo, Config: cfg, Destination: dest, AsOf: asOf, BaseURL: foreignBase, Documents: documents(docs.Docs())}
 	if _, err := Build(context.Background(), o, time.Now); err != nil {
 		t.Fatal(err)
 	}
@@ -114,6 +114,16 @@ func TestForeignRepository(t *testing.T) {
 
 	t.Run("Hugo front matter", func(t *testing.T) {
 		mustContain(t, read(t, "old/node-not-ready"), `/kb/runbooks/kubernetes/kubenodenotready/`)
+	})
+
+	t.Run("documents by id", func(t *testing.T) {
+		// The postmortem names the runbook by its id, which is its file
+		// name in a group folder.
+		page := read(t, "reviews/2026-11-03-crash-loop")
+		want := `<a href="/kb/runbooks/kubernetes/kubepodcrashlooping/">Pod is crash looping</a>`
+		if !strings.Contains(page, want) {
+			t.Errorf("the postmortem does not link the runbook it names: want %s", want)
+		}
 	})
 
 	t.Run("files that are not documents", func(t *testing.T) {

@@ -37,14 +37,15 @@ type Options struct {
 	// interval (package review), by slash-separated repository path; the
 	// templates show them and judge nothing themselves.
 	Reviews map[string]review.Status
-	// Titles are the documents' titles as opsqa gives them
+	// Documents are the documents' titles and ids as opsqa gives them
 	// (document.Document.Title: the front matter's title, else the first
-	// level-1 heading, else the id), by slash-separated repository path.
-	// Hugo knows only front matter titles, and many runbooks have none;
-	// the templates title a document from here (page-title.html), so that
-	// the site and lint name it alike, and fall back to Hugo's title only
-	// for a document missing here.
-	Titles map[string]string
+	// level-1 heading, else the id; ID: the front matter's id, else the
+	// file name). Hugo knows only front matter titles, and many runbooks
+	// have none; the templates title a document from here
+	// (page-title.html) and find a document by its id from here
+	// (find-doc.html), wherever in its collection's folders it lies, so
+	// that the site and lint name and find it alike.
+	Documents []DocumentRef
 	// Snapshot is the ticket snapshot; nil when there is none.
 	Snapshot *ticket.Snapshot
 	// Metrics is the KPI report; nil when it could not be computed.
@@ -112,4 +113,13 @@ func (o *Options) validate() error {
 		o.Destination = filepath.Join(o.RepoDir, o.Destination)
 	}
 	return nil
+}
+
+// DocumentRef is what the site needs to know of a document that Hugo
+// cannot tell: its kind, id and title as opsqa gives them.
+type DocumentRef struct {
+	Path  string // slash-separated, relative to the repository
+	Kind  string
+	ID    string
+	Title string
 }
