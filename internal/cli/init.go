@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/opsqa/opsqa/internal/pipeline"
+	"github.com/opsqa/opsqa/internal/version"
 )
 
 type initOptions struct {
@@ -82,7 +83,8 @@ func initRun(opts *initOptions) error {
 	if err != nil {
 		return err
 	}
-	res, err := pipeline.Init(pipeline.InitOptions{Dir: dir, Starter: opts.Starter, Force: opts.Force, Baseline: opts.Baseline, Today: today})
+	res, err := pipeline.Init(pipeline.InitOptions{Dir: dir, Starter: opts.Starter, Force: opts.Force, Baseline: opts.Baseline, Today: today,
+		ActionRef: version.Read(Version).ActionRef()})
 	if res != nil {
 		printInit(env, res)
 	}

@@ -9,9 +9,13 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+
+	"github.com/opsqa/opsqa/internal/version"
 )
 
-// Version is set at build time with -ldflags "-X ...cli.Version=v1.2.3".
+// Version, when set at build time with -ldflags "-X ...cli.Version=v1.2.3",
+// names the version; otherwise it comes from the build information (the
+// module version go install built, the commit of a checkout).
 var Version = "dev"
 
 // Main runs opsqa with args and returns the process exit code.
@@ -35,7 +39,7 @@ incidents tracked as GitHub issues, and publishes a knowledge site.`,
 		Example: `  opsqa lint                      # check every document in the repository
   opsqa metrics --as-of 2026-11-01 # KPIs against the targets
   opsqa build                     # lint, compute KPIs, build the site into public/`,
-		Version:       Version,
+		Version:       version.Read(Version).String(),
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}

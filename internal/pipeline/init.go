@@ -1,6 +1,7 @@
 package pipeline
 
 import (
+	"cmp"
 	"errors"
 	"io"
 	"io/fs"
@@ -33,6 +34,9 @@ type InitOptions struct {
 	Baseline string
 	// Today is the date of the starter's reviews and of the first lint.
 	Today time.Time
+	// ActionRef is how the starter's workflows pin the opsqa action
+	// (version.Info.ActionRef).
+	ActionRef string
 }
 
 // InitResult is what init did.
@@ -121,7 +125,7 @@ func holdsDocuments(dir string) bool {
 
 func (r *InitResult) writeStarter(o InitOptions) error {
 	org := filepath.Base(must(filepath.Abs(o.Dir)))
-	files, err := starter.Files(starter.Params{Organisation: org, Today: o.Today.Format(time.DateOnly)})
+	files, err := starter.Files(starter.Params{Organisation: org, Today: o.Today.Format(time.DateOnly), ActionRef: cmp.Or(o.ActionRef, "main")})
 	if err != nil {
 		return err
 	}

@@ -22,6 +22,9 @@ type Params struct {
 	Organisation string
 	// Today is the date written as every document's last review.
 	Today string
+	// ActionRef is the workflows' reference to the opsqa action, with its
+	// comment: "<commit> # v0.4.0".
+	ActionRef string
 }
 
 // Files returns the starter's files by slash-separated path, filled in.

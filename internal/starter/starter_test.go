@@ -34,7 +34,7 @@ func TestStarterFormsFollowTheRepository(t *testing.T) {
 // Every file is filled in: no parameter is left unexpanded, and the ones
 // given appear.
 func TestFilesFillParameters(t *testing.T) {
-	files, err := Files(Params{Organisation: "Acme Ops", Today: "2031-02-03"})
+	files, err := Files(Params{Organisation: "Acme Ops", Today: "2031-02-03", ActionRef: "0123456789abcdef0123456789abcdef01234567 # v9.9.9"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -52,7 +52,11 @@ func TestFilesFillParameters(t *testing.T) {
 	if !strings.Contains(string(files["content/runbooks/example-service-down.md"]), "last_reviewed: 2031-02-03") {
 		t.Error("the runbook's last review is not the day given")
 	}
-	if !strings.Contains(string(files[".github/workflows/opsqa.yml"]), "${{ github.ref }}") {
+	ci := string(files[".github/workflows/opsqa-ci.yml"])
+	if !strings.Contains(ci, "${{ github.ref }}") {
 		t.Error("the workflow's expressions did not pass through")
+	}
+	if !strings.Contains(ci, "uses: opsqa/opsqa@0123456789abcdef0123456789abcdef01234567 # v9.9.9") {
+		t.Errorf("the workflow does not pin the action as given:\n%s", ci)
 	}
 }
