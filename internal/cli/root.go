@@ -13,9 +13,10 @@ import (
 	"github.com/opsqa/opsqa/internal/version"
 )
 
-// Version, when set at build time with -ldflags "-X ...cli.Version=v1.2.3",
-// names the version; otherwise it comes from the build information (the
-// module version go install built, the commit of a checkout).
+// Version names the version when set at build time with -ldflags
+// "-X ...cli.Version=v1.2.3"; otherwise the version comes from the build
+// information (the module version go install built, the commit of a
+// checkout).
 var Version = "dev"
 
 // Main runs opsqa with args and returns the process exit code.
