@@ -34,7 +34,7 @@ func TestRepositoryForms(t *testing.T) {
 		"incident.yml":    {"incident", []string{"service", "severity", "impact_started", "detected_by", "impact", "description"}},
 		"problem.yml":     {"problem", []string{"service", "severity", "impact_started", "detected_by", "impact", "description", "steps"}},
 		"feedback.yml":    {"feedback", []string{"page", "rating", "comments"}},
-		"quiz-result.yml": {"quiz-result", []string{"quiz_id", "answers", "score"}},
+		"quiz-result.yml": {"quiz-result", []string{"quiz_id", "quiz_version", "answers", "score"}},
 	}
 	for file, w := range want {
 		tmpl := loadForm(t, file)

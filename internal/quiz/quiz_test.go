@@ -120,3 +120,10 @@ func TestParseAnswersErrors(t *testing.T) {
 		t.Errorf("empty answers = %v, %v", a, err)
 	}
 }
+
+func TestVersion(t *testing.T) {
+	a, b := Version([]byte("x")), Version([]byte("y"))
+	if len(a) != 12 || a == b || a != Version([]byte("x")) {
+		t.Errorf("Version: %q, %q", a, b)
+	}
+}
