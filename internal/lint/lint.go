@@ -63,8 +63,9 @@ type Pass struct {
 	// ruleIDs are the IDs of every rule, for checking references to rules
 	// (a rule's own value cannot name the registry that lists it).
 	ruleIDs []string
-	// selected are the documents being linted.
+	// selected are the documents being linted, under paths.
 	selected []*document.Document
+	paths    []string
 	// team are the collections' own schemas, read once per run.
 	team *teamSchemas
 	// folders are the listings of the run's folders, shared by its passes.
@@ -76,6 +77,10 @@ type Pass struct {
 // against the rest iterates these, so that linting one file does not
 // parse the whole repository.
 func (p *Pass) Selected() []*document.Document { return p.selected }
+
+// reports reports whether findings in file are shown: a repository rule
+// whose findings all lie in one file need not run when they would not be.
+func (p *Pass) reports(file string) bool { return repository.InPaths(file, p.paths) }
 
 // Report records a finding of the running rule at pos.
 func (p *Pass) Report(pos diag.Position, fix, format string, args ...any) {
@@ -170,7 +175,7 @@ func Check(repo *repository.Repository, opts Options) *Result {
 	team := readTeamSchemas(repo)
 	folders := newFolders(repo.Root)
 	newPass := func(r *Rule) *Pass {
-		return &Pass{Repo: repo, Config: cfg, Today: opts.Today, rule: r, ruleIDs: ids, selected: docs, team: team, folders: folders}
+		return &Pass{Repo: repo, Config: cfg, Today: opts.Today, rule: r, ruleIDs: ids, selected: docs, paths: opts.Paths, team: team, folders: folders}
 	}
 	var all []diag.Diagnostic
 	var skipped ruleSkips

@@ -13,6 +13,7 @@ func Rules() []*Rule {
 		&configRule,
 		&uniqueIDRule,
 		&knownOwnerRule,
+		&codeownersRule,
 		&requiredSectionsRule,
 		&quizRule,
 		&linksRule,
