@@ -55,6 +55,9 @@ type Pass struct {
 	// Today is the date review intervals and "not in the future" are
 	// measured against; injectable for reproducible runs.
 	Today time.Time
+	// Base is the Git revision the documents are compared with (lint
+	// --changed-since), "" when there is none.
+	Base  string
 	rule  *Rule
 	found []diag.Diagnostic
 	// unchecked are the documents (nil: the repository) the rule could
@@ -125,6 +128,9 @@ type Options struct {
 	// Today is the date of the run; the zero value means time.Now is the
 	// caller's job, so it must be set.
 	Today time.Time
+	// Base, when set, is the Git revision the documents are compared
+	// with: what lint --changed-since names.
+	Base string
 }
 
 // Result is a finished run.
@@ -175,7 +181,7 @@ func Check(repo *repository.Repository, opts Options) *Result {
 	team := readTeamSchemas(repo)
 	folders := newFolders(repo.Root)
 	newPass := func(r *Rule) *Pass {
-		return &Pass{Repo: repo, Config: cfg, Today: opts.Today, rule: r, ruleIDs: ids, selected: docs, paths: opts.Paths, team: team, folders: folders}
+		return &Pass{Repo: repo, Config: cfg, Today: opts.Today, Base: opts.Base, rule: r, ruleIDs: ids, selected: docs, paths: opts.Paths, team: team, folders: folders}
 	}
 	var all []diag.Diagnostic
 	var skipped ruleSkips

@@ -26,6 +26,7 @@ func Rules() []*Rule {
 		&codeFenceRule,
 		&reviewOverdueRule,
 		&reviewDateRule,
+		&processVersionRule,
 		&placeholderRule,
 		&suppressionRule,
 	}
