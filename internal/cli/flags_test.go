@@ -131,3 +131,31 @@ func TestInitFlags(t *testing.T) {
 		t.Errorf("two folders: got %v, want a usage error", err)
 	}
 }
+
+func TestCodeownersFlags(t *testing.T) {
+	env := &Env{}
+	for _, tc := range []struct {
+		args []string
+		want codeownersOptions
+	}{
+		{nil, codeownersOptions{env: env}},
+		{[]string{"--check", "--root", "kb"}, codeownersOptions{env: env, Root: "kb", Check: true}},
+	} {
+		var got *codeownersOptions
+		cmd := newCodeownersCmd(env, func(o *codeownersOptions) error { got = o; return nil })
+		cmd.SetArgs(tc.args)
+		if err := cmd.Execute(); err != nil {
+			t.Fatalf("%v: %v", tc.args, err)
+		}
+		if !reflect.DeepEqual(*got, tc.want) {
+			t.Errorf("%v:\n got  %+v\n want %+v", tc.args, *got, tc.want)
+		}
+	}
+	cmd := newCodeownersCmd(env, func(*codeownersOptions) error { t.Error("ran with a stray argument"); return nil })
+	cmd.SetArgs([]string{"CODEOWNERS"})
+	cmd.SilenceUsage, cmd.SilenceErrors = true, true
+	var ee *exitError
+	if err := cmd.Execute(); !errors.As(err, &ee) || ee.code != ExitUsage {
+		t.Errorf("stray argument: got %v, want a usage error", err)
+	}
+}

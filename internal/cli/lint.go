@@ -40,7 +40,9 @@ file:line:col, a severity, a rule ID and a fix.
 
 With no PATH the whole repository is checked. PATHs (files or folders) and
 --changed-since limit what is checked and reported; the files their links
-and references lead to are read too, because those cross files.
+and references lead to are read too, because those cross files. With
+--changed-since, a process standard that changed since the revision must
+have a higher version than it had there (rule process-version).
 
 Output: text (grouped and coloured on a terminal, one line per finding
 otherwise), json, github (annotations, chosen automatically when

@@ -54,6 +54,7 @@ incidents tracked as GitHub issues, and publishes a knowledge site.`,
 	root.AddCommand(
 		// Commands, one file each. Keep this list sorted.
 		newBuildCmd(env, nil),
+		newCodeownersCmd(env, nil),
 		newIncidentsCmd(env),
 		newInitCmd(env, nil),
 		newLintCmd(env, nil),

@@ -38,6 +38,7 @@ type Config struct {
 	RunbookURLs      []RunbookURL        `yaml:"runbook_urls"`
 	Lint             Lint                `yaml:"lint"`
 	Scorecard        Scorecard           `yaml:"scorecard"`
+	Codeowners       Codeowners          `yaml:"codeowners"`
 
 	// CollectionsGiven is true when opsqa.yaml lists its collections
 	// rather than leaving the defaults: then each folder it names must
@@ -106,6 +107,19 @@ type Team struct {
 	Name        string   `yaml:"name"`
 	Description string   `yaml:"description"`
 	Members     []Member `yaml:"members"`
+	// GitHubTeam is the team's handle on GitHub, @org/team-slug: what
+	// 'opsqa codeowners' writes for the documents it owns. A team without
+	// one owns nothing in CODEOWNERS.
+	GitHubTeam string `yaml:"github_team"`
+}
+
+// Codeowners says how 'opsqa codeowners' writes .github/CODEOWNERS
+// beyond each document's owner.
+type Codeowners struct {
+	// Reviewers are teams whose handles follow the owner's on every
+	// generated line. GitHub applies only the last line matching a file,
+	// so a team that reviews every document must be on each line.
+	Reviewers []string `yaml:"reviewers"`
 }
 
 // Member is a person on a team, by GitHub login.

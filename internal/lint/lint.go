@@ -55,6 +55,9 @@ type Pass struct {
 	// Today is the date review intervals and "not in the future" are
 	// measured against; injectable for reproducible runs.
 	Today time.Time
+	// Base is the Git revision the documents are compared with (lint
+	// --changed-since), "" when there is none.
+	Base  string
 	rule  *Rule
 	found []diag.Diagnostic
 	// unchecked are the documents (nil: the repository) the rule could
@@ -63,8 +66,9 @@ type Pass struct {
 	// ruleIDs are the IDs of every rule, for checking references to rules
 	// (a rule's own value cannot name the registry that lists it).
 	ruleIDs []string
-	// selected are the documents being linted.
+	// selected are the documents being linted, under paths.
 	selected []*document.Document
+	paths    []string
 	// team are the collections' own schemas, read once per run.
 	team *teamSchemas
 	// folders are the listings of the run's folders, shared by its passes.
@@ -76,6 +80,10 @@ type Pass struct {
 // against the rest iterates these, so that linting one file does not
 // parse the whole repository.
 func (p *Pass) Selected() []*document.Document { return p.selected }
+
+// reports reports whether findings in file are shown: a repository rule
+// whose findings all lie in one file need not run when they would not be.
+func (p *Pass) reports(file string) bool { return repository.InPaths(file, p.paths) }
 
 // Report records a finding of the running rule at pos.
 func (p *Pass) Report(pos diag.Position, fix, format string, args ...any) {
@@ -120,6 +128,9 @@ type Options struct {
 	// Today is the date of the run; the zero value means time.Now is the
 	// caller's job, so it must be set.
 	Today time.Time
+	// Base, when set, is the Git revision the documents are compared
+	// with: what lint --changed-since names.
+	Base string
 }
 
 // Result is a finished run.
@@ -170,7 +181,7 @@ func Check(repo *repository.Repository, opts Options) *Result {
 	team := readTeamSchemas(repo)
 	folders := newFolders(repo.Root)
 	newPass := func(r *Rule) *Pass {
-		return &Pass{Repo: repo, Config: cfg, Today: opts.Today, rule: r, ruleIDs: ids, selected: docs, team: team, folders: folders}
+		return &Pass{Repo: repo, Config: cfg, Today: opts.Today, Base: opts.Base, rule: r, ruleIDs: ids, selected: docs, paths: opts.Paths, team: team, folders: folders}
 	}
 	var all []diag.Diagnostic
 	var skipped ruleSkips

@@ -13,6 +13,7 @@ func Rules() []*Rule {
 		&configRule,
 		&uniqueIDRule,
 		&knownOwnerRule,
+		&codeownersRule,
 		&requiredSectionsRule,
 		&quizRule,
 		&linksRule,
@@ -25,6 +26,7 @@ func Rules() []*Rule {
 		&codeFenceRule,
 		&reviewOverdueRule,
 		&reviewDateRule,
+		&processVersionRule,
 		&placeholderRule,
 		&suppressionRule,
 	}

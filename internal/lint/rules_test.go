@@ -31,7 +31,8 @@ var markerRe = regexp.MustCompile(`(<!--|#)\s*want\b`)
 // testedElsewhere names rules whose inputs cannot live in a txtar archive
 // (unreadable files, symbolic link loops), with the test that covers them.
 var testedElsewhere = map[string]string{
-	ruleUnreadable: "TestLoadUnreadable",
+	ruleUnreadable:        "TestLoadUnreadable",
+	processVersionRule.ID: "TestProcessVersion", // needs a Git repository
 }
 
 // expectation is one finding a marker asks for.

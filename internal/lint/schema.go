@@ -126,6 +126,16 @@ var configRule = Rule{
 				}
 			}
 		}
+		for i, id := range cfg.Codeowners.Reviewers {
+			switch t, ok := cfg.Team(id); {
+			case !ok:
+				p.Report(d.PosAt("codeowners", "reviewers", i), "add the team under teams, or fix the id",
+					"codeowners reviewer %q is not a team%s", id, diag.DidYouMean(id, teamIDs(p)))
+			case t.GitHubTeam == "":
+				p.Report(d.PosAt("codeowners", "reviewers", i), "give team "+id+" a github_team (@org/team-slug)",
+					"codeowners reviewer %q has no github_team, so it is on no line of CODEOWNERS", id)
+			}
+		}
 		for rule := range cfg.Lint.Rules {
 			if !slices.Contains(p.ruleIDs, rule) {
 				p.Report(d.PosAt("lint", "rules", rule), "run opsqa rules for the list of rule IDs", "unknown rule %q", rule)

@@ -20,7 +20,8 @@ type LintOptions struct {
 	// and references cross files.
 	Paths []string
 	// ChangedSince, when set, is a Git revision: only the files changed
-	// since, committed or not, that lie under Paths are linted.
+	// since, committed or not, that lie under Paths are linted, and each
+	// changed process standard is compared with its text there.
 	ChangedSince string
 	// Baseline, when set, is a baseline file whose findings are left out.
 	Baseline string
@@ -95,7 +96,7 @@ func Lint(o LintOptions) (*LintResult, error) {
 			return &LintResult{NothingChanged: true, repo: repo}, nil
 		}
 	}
-	res := repo.lint(paths, o.Today)
+	res := repo.lint(paths, o.Today, o.ChangedSince)
 	if baseline != nil {
 		res.Diagnostics, res.Baselined = baseline.filter(res.Diagnostics)
 	}

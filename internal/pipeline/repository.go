@@ -83,9 +83,9 @@ func (r *loadedRepo) config() *config.Config { return r.r.Config }
 func (r *loadedRepo) holds(p string) bool { return r.r.Holds(p) }
 
 // lint runs every rule, reporting on the files under paths (all when
-// none).
-func (r *loadedRepo) lint(paths []string, today time.Time) *LintResult {
-	res := lint.Check(r.r, lint.Options{Root: r.r.Root, Paths: paths, Today: today})
+// none); base is the Git revision documents are compared with, if any.
+func (r *loadedRepo) lint(paths []string, today time.Time, base string) *LintResult {
+	res := lint.Check(r.r, lint.Options{Root: r.r.Root, Paths: paths, Today: today, Base: base})
 	return &LintResult{Diagnostics: res.Diagnostics, Files: res.Files, Unchecked: res.Unchecked, repo: r}
 }
 

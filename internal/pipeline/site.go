@@ -82,7 +82,7 @@ func LoadSite(o SiteOptions) (*Site, error) {
 	if err != nil {
 		return nil, err
 	}
-	lr := repo.lint(nil, today)
+	lr := repo.lint(nil, today, "")
 	if o.Linted != nil {
 		if err := o.Linted(lr); err != nil {
 			return nil, err

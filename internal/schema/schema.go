@@ -297,7 +297,7 @@ func (m *mapper) report(e *jsonschema.ValidationError) {
 		if d := m.set.description(e.SchemaURL); d != "" {
 			msg += ": " + strings.TrimSuffix(d, ".")
 		}
-		m.add(value, msg, "")
+		m.add(value, msg, "make it match the pattern "+k.Want)
 	default:
 		m.add(value, fmt.Sprintf("%s: %s", name, e.ErrorKind.LocalizedString(p)), "")
 	}
