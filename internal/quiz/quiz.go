@@ -7,9 +7,11 @@
 package quiz
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"regexp"
 	"slices"
 	"sort"
 	"strconv"
@@ -23,12 +25,24 @@ import (
 
 // Quiz is a parsed quiz document.
 type Quiz struct {
-	ID        string     `json:"id"`
-	Title     string     `json:"title"`
-	PassMark  int        `json:"pass_mark"`
-	Shuffle   bool       `json:"shuffle"`
+	ID       string `json:"id"`
+	Title    string `json:"title"`
+	PassMark int    `json:"pass_mark"`
+	Shuffle  bool   `json:"shuffle"`
+	// Mode is Practice or Exam (front matter "mode").
+	Mode      string     `json:"mode"`
 	Questions []Question `json:"questions"`
+	// Intro is the Markdown before the first question.
+	Intro string `json:"-"`
 }
+
+// The modes of a quiz. A practice quiz gives feedback per question on
+// the site; an exam shows no answer key and is graded only from the
+// repository.
+const (
+	Practice = "practice"
+	Exam     = "exam"
+)
 
 // Question is one question.
 type Question struct {
@@ -41,6 +55,10 @@ type Question struct {
 	Multiple    bool     `json:"multiple"`
 	Options     []Option `json:"options"`
 	Explanation string   `json:"explanation,omitempty"`
+	// Markdown and ExplanationMarkdown are Text and Explanation as
+	// written, for the site to render with their code spans and links.
+	Markdown            string `json:"-"`
+	ExplanationMarkdown string `json:"-"`
 	// Offset is where the heading starts in the document body.
 	Offset int `json:"-"`
 	// Problems are structural faults found while parsing (no list, an
@@ -50,9 +68,10 @@ type Question struct {
 
 // Option is one answer of a question.
 type Option struct {
-	Text    string `json:"text"`
-	Correct bool   `json:"correct"`
-	Offset  int    `json:"-"`
+	Text     string `json:"text"`
+	Correct  bool   `json:"correct"`
+	Offset   int    `json:"-"`
+	Markdown string `json:"-"` // Text as written, less the checkbox
 }
 
 // Problem is a structural fault in a question.
@@ -68,14 +87,26 @@ func Parse(d *document.Document) *Quiz {
 		q.PassMark, _ = strconv.Atoi(fmt.Sprint(v))
 	}
 	q.Shuffle, _ = d.Meta["shuffle"].(bool)
+	// Practice when left out; any stated mode but practice is an exam,
+	// so that a mistyped one (which the schema rejects) cannot publish
+	// an exam's key.
+	q.Mode = Exam
+	if m, ok := d.Meta["mode"]; !ok || m == Practice {
+		q.Mode = Practice
+	}
+	intro := len(d.Body)
 	for _, h := range d.Headings() {
 		if h.Level > 2 {
 			continue
 		}
-		qu := Question{ID: h.ID, Explicit: h.Explicit, Text: h.Text, Offset: h.Offset}
+		// Offset is where the heading's text starts: the intro ends at
+		// the line's start, before the "##".
+		intro = min(intro, bytes.LastIndexByte(d.Body[:h.Offset], '\n')+1)
+		qu := Question{ID: h.ID, Explicit: h.Explicit, Text: h.Text, Offset: h.Offset, Markdown: markdown(h.Node, d.Body)}
 		readBody(d, h.Node, &qu)
 		q.Questions = append(q.Questions, qu)
 	}
+	q.Intro = strings.TrimSpace(string(d.Body[:intro]))
 	return q
 }
 
@@ -96,6 +127,7 @@ func readBody(d *document.Document, h *ast.Heading, qu *Question) {
 			list = b
 		case *ast.Blockquote:
 			qu.Explanation = strings.TrimSpace(qu.Explanation + " " + blockText(b, d.Body))
+			qu.ExplanationMarkdown = strings.TrimSpace(qu.ExplanationMarkdown + "\n\n" + markdown(b, d.Body))
 		}
 	}
 	if list == nil {
@@ -112,8 +144,33 @@ func readBody(d *document.Document, h *ast.Heading, qu *Question) {
 		}
 		opt.Correct = box.IsChecked
 		opt.Text = document.InlineText(item, d.Body)
+		opt.Markdown = checkboxMark.ReplaceAllString(markdown(item, d.Body), "")
 		qu.Options = append(qu.Options, opt)
 	}
+}
+
+// checkboxMark is the task list box that starts an option's source.
+var checkboxMark = regexp.MustCompile(`^\[[ xX]\]\s*`)
+
+// markdown returns the Markdown source of a block: the lines goldmark
+// read for it and for the blocks inside it, without the markers of the
+// containers they sit in ("> ", a list item's indent), blocks separated
+// by a blank line.
+func markdown(n ast.Node, src []byte) string {
+	var blocks []string
+	_ = ast.Walk(n, func(c ast.Node, entering bool) (ast.WalkStatus, error) {
+		if !entering || c.Type() != ast.TypeBlock || c.Lines().Len() == 0 {
+			return ast.WalkContinue, nil
+		}
+		var b strings.Builder
+		for i := 0; i < c.Lines().Len(); i++ {
+			seg := c.Lines().At(i)
+			b.Write(seg.Value(src))
+		}
+		blocks = append(blocks, strings.TrimSpace(b.String()))
+		return ast.WalkSkipChildren, nil
+	})
+	return strings.Join(blocks, "\n\n")
 }
 
 func checkbox(item ast.Node) *east.TaskCheckBox {
@@ -230,4 +287,57 @@ func ParseAnswers(s string) (map[string][]int, error) {
 func Version(src []byte) string {
 	sum := sha256.Sum256(src)
 	return hex.EncodeToString(sum[:6])
+}
+
+// Page is what a quiz's page on the site may show; this is the one place
+// that decides it. A practice page gives feedback in the browser, so it
+// carries the answer key and the explanations. An exam page carries
+// neither, so the built site (its pages, its search index) holds no key:
+// an exam's answers are graded only from the repository. Texts are
+// Markdown as written, for the site to render.
+type Page struct {
+	ID       string `json:"id"`
+	Version  string `json:"version"`
+	Mode     string `json:"mode"`
+	PassMark int    `json:"pass_mark"`
+	Shuffle  bool   `json:"shuffle"`
+	// Intro is the Markdown before the first question.
+	Intro     string         `json:"intro"`
+	Questions []PageQuestion `json:"questions"`
+}
+
+// PageQuestion is a question as its page may show it.
+type PageQuestion struct {
+	ID          string       `json:"id"`
+	Text        string       `json:"text"`
+	Multiple    bool         `json:"multiple"`
+	Options     []PageOption `json:"options"`
+	Explanation string       `json:"explanation,omitempty"`
+}
+
+// PageOption is an option as its page may show it; Correct is set only
+// on a practice page.
+type PageOption struct {
+	Text    string `json:"text"`
+	Correct bool   `json:"correct,omitempty"`
+}
+
+// PageOf returns what the page of a quiz document may show, with the
+// version of the file (Version) that a submission names.
+func PageOf(d *document.Document) Page {
+	q := Parse(d)
+	practice := q.Mode == Practice
+	p := Page{ID: q.ID, Version: Version(d.Source), Mode: q.Mode, PassMark: q.PassMark, Shuffle: q.Shuffle,
+		Intro: q.Intro, Questions: []PageQuestion{}}
+	for _, qu := range q.Questions {
+		pq := PageQuestion{ID: qu.ID, Text: qu.Markdown, Multiple: qu.Multiple, Options: []PageOption{}}
+		if practice {
+			pq.Explanation = qu.ExplanationMarkdown
+		}
+		for _, o := range qu.Options {
+			pq.Options = append(pq.Options, PageOption{Text: o.Markdown, Correct: practice && o.Correct})
+		}
+		p.Questions = append(p.Questions, pq)
+	}
+	return p
 }

@@ -2,6 +2,7 @@ package quiz
 
 import (
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/opsqa/opsqa/internal/document"
@@ -125,5 +126,46 @@ func TestVersion(t *testing.T) {
 	a, b := Version([]byte("x")), Version([]byte("y"))
 	if len(a) != 12 || a == b || a != Version([]byte("x")) {
 		t.Errorf("Version: %q, %q", a, b)
+	}
+}
+
+const examSrc = "---\nid: exam\npass_mark: 50\nmode: exam\n---\nRead [the module](../modules/m.md) first.\n\n" +
+	"## Which view shows `archiving`? {#view}\n\n1. [ ] `pg_stat_activity`\n1. [x] `pg_stat_archiver`\n   with its *counters*\n\n" +
+	"> `failed_count` rising\n> means trouble.\n>\n> See [the runbook](../r.md).\n"
+
+func TestPageOf(t *testing.T) {
+	d, _ := document.Parse("training/quizzes/basics-quiz.md", []byte(src))
+	p := PageOf(d)
+	if p.ID != "basics-quiz" || p.Mode != Practice || p.Version != Version([]byte(src)) || p.PassMark != 80 || !p.Shuffle ||
+		p.Intro != "Intro text is not a question." || len(p.Questions) != 2 {
+		t.Fatalf("page = %+v", p)
+	}
+	// A practice page carries the key and the explanations.
+	if q := p.Questions[0]; q.ID != "mttr" || q.Multiple || !q.Options[1].Correct || q.Options[0].Correct ||
+		q.Explanation != "The plan's target is a mean of 30 minutes." {
+		t.Errorf("practice question = %+v", q)
+	}
+
+	// An exam's page carries neither; texts keep their Markdown.
+	d, _ = document.Parse("training/quizzes/exam.md", []byte(examSrc))
+	p = PageOf(d)
+	if p.Mode != Exam || p.Intro != "Read [the module](../modules/m.md) first." {
+		t.Fatalf("exam page = %+v", p)
+	}
+	q := p.Questions[0]
+	want := PageQuestion{ID: "view", Text: "Which view shows `archiving`?", Options: []PageOption{
+		{Text: "`pg_stat_activity`"}, {Text: "`pg_stat_archiver`\nwith its *counters*"}}}
+	if !reflect.DeepEqual(q, want) {
+		t.Errorf("exam question = %#v\nwant %#v", q, want)
+	}
+	// The practice form of the same file shows the explanation as written.
+	d, _ = document.Parse("training/quizzes/exam.md", []byte(strings.Replace(examSrc, "mode: exam", "mode: practice", 1)))
+	if got := PageOf(d).Questions[0].Explanation; got != "`failed_count` rising\nmeans trouble.\n\nSee [the runbook](../r.md)." {
+		t.Errorf("explanation = %q", got)
+	}
+	// A mode the schema rejects publishes no key.
+	d, _ = document.Parse("training/quizzes/exam.md", []byte(strings.Replace(examSrc, "mode: exam", "mode: exams", 1)))
+	if p := PageOf(d); p.Mode != Exam || p.Questions[0].Options[1].Correct {
+		t.Errorf("mistyped mode = %+v", p)
 	}
 }

@@ -10,7 +10,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"reflect"
 	"strings"
 	"sync"
 	"testing"
@@ -18,9 +17,6 @@ import (
 
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
-
-	"github.com/opsqa/opsqa/internal/quiz"
-	"github.com/opsqa/opsqa/internal/repository"
 )
 
 // These tests drive a real headless Chromium over the built sample site.
@@ -230,96 +226,6 @@ func TestBrowserProcessAndIncident(t *testing.T) {
 	}
 	noCSPViolations(t, ctx)
 	axeCheck(t, ctx)
-}
-
-func TestBrowserQuiz(t *testing.T) {
-	ctx, base := browse(t)
-	open(t, ctx, base+"/training/quizzes/basics-quiz/")
-	waitFor(t, ctx, `document.querySelector(".quiz.ready")`)
-	// Explanations stay hidden until the question is answered.
-	if eval[bool](t, ctx, `getComputedStyle(document.querySelector(".quiz blockquote")).display !== "none"`) {
-		t.Error("explanation shown before answering")
-	}
-	fs := `document.querySelectorAll(".quiz fieldset")`
-	if n := eval[int](t, ctx, fs+`.length`); n != 2 {
-		t.Fatalf("%d questions, want 2", n)
-	}
-	// Question 1 is single choice: the second option is right.
-	eval[bool](t, ctx, fs+`[0].querySelectorAll("input[type=radio]")[1].click(), `+fs+`[0].querySelector("button").click(), true`)
-	if got := eval[string](t, ctx, fs+`[0].querySelector(".feedback-line").textContent`); got != "Correct." {
-		t.Errorf("feedback on a right answer = %q", got)
-	}
-	if !eval[bool](t, ctx, `getComputedStyle(document.querySelector(".quiz blockquote")).display !== "none"`) {
-		t.Error("explanation hidden after answering")
-	}
-	// Question 2 is multiple choice: picking one of two right options is wrong.
-	eval[bool](t, ctx, fs+`[1].querySelectorAll("input[type=checkbox]")[0].click(), `+fs+`[1].querySelector("button").click(), true`)
-	if got := eval[string](t, ctx, fs+`[1].querySelector(".feedback-line").textContent`); !strings.HasPrefix(got, "Not quite") {
-		t.Errorf("feedback on a wrong answer = %q", got)
-	}
-	waitFor(t, ctx, `!document.querySelector("a.submit-result").hidden`)
-	href := eval[string](t, ctx, `document.querySelector("a.submit-result").href`)
-	u, err := url.Parse(href)
-	if err != nil {
-		t.Fatal(err)
-	}
-	q := u.Query()
-	if q.Get("template") != "quiz-result.yml" || q.Get("labels") != "quiz-result" || q.Get("quiz_id") != "basics-quiz" ||
-		q.Get("score") != "50" || q.Get("answers") != "mttr-target: b; incident-fields: a" {
-		t.Errorf("result link = %s", href)
-	}
-	// The answers must read back as the answer key re-grades them.
-	answers, err := quiz.ParseAnswers(q.Get("answers"))
-	if err != nil || !reflect.DeepEqual(answers, map[string][]int{"mttr-target": {1}, "incident-fields": {0}}) {
-		t.Errorf("answers %q read back as %v, %v", q.Get("answers"), answers, err)
-	}
-	noCSPViolations(t, ctx)
-	axeCheck(t, ctx)
-}
-
-// TestBrowserQuizGradesAsTheRecord answers two of three questions right
-// on a quiz whose pass mark is 67: the page must show 66 % and a fail, as
-// quiz.Grade computes from the answer key, not the 67 % and pass that
-// rounding to the nearest would give.
-func TestBrowserQuizGradesAsTheRecord(t *testing.T) {
-	ctx, base := browse(t)
-	open(t, ctx, base+"/training/quizzes/rounding-quiz/")
-	waitFor(t, ctx, `document.querySelector(".quiz.ready")`)
-	fs := `document.querySelectorAll(".quiz fieldset")`
-	// Right, right, wrong.
-	for i, option := range []int{0, 0, 1} {
-		eval[bool](t, ctx, fmt.Sprintf(`%s[%d].querySelectorAll("input[type=radio]")[%d].click(), %s[%d].querySelector("button").click(), true`, fs, i, option, fs, i))
-	}
-	waitFor(t, ctx, `!document.querySelector("a.submit-result").hidden`)
-	box := `document.querySelector(".quiz [data-score]")`
-	score, passed := eval[string](t, ctx, box+`.dataset.score`), eval[string](t, ctx, box+`.dataset.passed`)
-
-	u, err := url.Parse(eval[string](t, ctx, `document.querySelector("a.submit-result").href`))
-	if err != nil {
-		t.Fatal(err)
-	}
-	answers, err := quiz.ParseAnswers(u.Query().Get("answers"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	repo, err := repository.Load("testdata/repo")
-	if err != nil {
-		t.Fatal(err)
-	}
-	d := repo.Doc("rounding-quiz")
-	if d == nil {
-		t.Fatal("no rounding-quiz in the test repository")
-	}
-	rec := quiz.Grade(quiz.Parse(d), answers)
-	if rec.Correct != 2 || rec.Score != 66 || rec.Passed {
-		t.Fatalf("quiz.Grade = %+v, want 2 right, 66, failed", rec)
-	}
-	if score != fmt.Sprint(rec.Score) || passed != fmt.Sprint(rec.Passed) {
-		t.Errorf("page grades %s %%, passed %s; the record grades %d %%, passed %v", score, passed, rec.Score, rec.Passed)
-	}
-	if q := u.Query().Get("score"); q != fmt.Sprint(rec.Score) {
-		t.Errorf("result link states score %s, want %d", q, rec.Score)
-	}
 }
 
 func TestBrowserSearch(t *testing.T) {

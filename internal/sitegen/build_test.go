@@ -15,6 +15,7 @@ import (
 	"github.com/opsqa/opsqa/internal/config"
 	"github.com/opsqa/opsqa/internal/document"
 	"github.com/opsqa/opsqa/internal/kpi"
+	"github.com/opsqa/opsqa/internal/quiz"
 	"github.com/opsqa/opsqa/internal/repository"
 	"github.com/opsqa/opsqa/internal/review"
 	"github.com/opsqa/opsqa/internal/scorecard"
@@ -93,6 +94,7 @@ func sampleOptions(t testing.TB, dest string) Options {
 		RepoDir: repo, Config: cfg, Destination: dest, AsOf: asOf,
 		Reviews:   review.All(docs.Docs(), cfg, asOf),
 		Documents: documents(docs.Docs()),
+		Quizzes:   quizPages(docs.Docs()),
 		Snapshot:  snap, Metrics: metrics, Scorecards: cards,
 		History:     []scorecard.HistoryEntry{scorecard.Entry(cards)},
 		Lint:        &LintSummary{Files: 7, Errors: 0, Warnings: 2},
@@ -105,6 +107,17 @@ func documents(docs []*document.Document) []DocumentRef {
 	var out []DocumentRef
 	for _, d := range docs {
 		out = append(out, DocumentRef{Path: d.Path, Kind: d.Kind, ID: d.ID(), Title: d.Title()})
+	}
+	return out
+}
+
+// quizPages are what each quiz's page may show, as the pipeline gives it.
+func quizPages(docs []*document.Document) map[string]any {
+	out := map[string]any{}
+	for _, d := range docs {
+		if d.Kind == "quiz" {
+			out[d.Path] = quiz.PageOf(d)
+		}
 	}
 	return out
 }

@@ -120,7 +120,11 @@ func siteData(ms []mount, o *Options) (map[string]any, error) {
 		}
 	}
 	// Always written, empty or not: the templates index them.
-	data := map[string]any{"site": &info, "reviews": reviewViews(o.Reviews), "titles": titles, "ids": ids}
+	quizzes := o.Quizzes
+	if quizzes == nil {
+		quizzes = map[string]any{}
+	}
+	data := map[string]any{"site": &info, "reviews": reviewViews(o.Reviews), "titles": titles, "ids": ids, "quizzes": quizzes}
 	tickets := []ticketView{}
 	if s := o.Snapshot; s != nil {
 		stale := cmp.Or(o.StaleAfter, 48*time.Hour)

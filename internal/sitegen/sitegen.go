@@ -46,6 +46,13 @@ type Options struct {
 	// (find-doc.html), wherever in its collection's folders it lies, so
 	// that the site and lint name and find it alike.
 	Documents []DocumentRef
+	// Quizzes are what each quiz's page may show (quiz.PageOf), by
+	// slash-separated repository path. sitegen may not read quizzes
+	// itself, so it writes these as they are (data/opsqa/quizzes.json)
+	// and the quiz pages render only from them, never from the file:
+	// what the caller left out, such as an exam's answer key, is nowhere
+	// in the site.
+	Quizzes map[string]any
 	// Snapshot is the ticket snapshot; nil when there is none.
 	Snapshot *ticket.Snapshot
 	// Metrics is the KPI report; nil when it could not be computed.
