@@ -12,6 +12,7 @@ import (
 	"github.com/opsqa/opsqa/internal/config"
 	"github.com/opsqa/opsqa/internal/kpi"
 	"github.com/opsqa/opsqa/internal/postmortem"
+	"github.com/opsqa/opsqa/internal/quiz"
 	"github.com/opsqa/opsqa/internal/review"
 	"github.com/opsqa/opsqa/internal/scorecard"
 	"github.com/opsqa/opsqa/internal/sitegen"
@@ -100,8 +101,13 @@ func LoadSite(o SiteOptions) (*Site, error) {
 	so := sitegen.Options{RepoDir: o.Root, Config: cfg, AsOf: asOf, Lint: sum, Reviews: reviews, Postmortems: map[int]string{}}
 	// The site titles and finds every document as lint and the
 	// scorecards do.
+	// A quiz page shows what quiz.PageOf allows: an exam, no answer key.
+	so.Quizzes = map[string]any{}
 	for _, d := range docs {
 		so.Documents = append(so.Documents, sitegen.DocumentRef{Path: d.Path, Kind: d.Kind, ID: d.ID(), Title: d.Title()})
+		if d.Kind == "quiz" {
+			so.Quizzes[d.Path] = quiz.PageOf(d)
+		}
 	}
 	pms, warnings := postmortem.ReadAll(repo.postmortems())
 	out.Warnings = append(out.Warnings, warnings...)
