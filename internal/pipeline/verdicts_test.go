@@ -390,3 +390,30 @@ func TestDashboardShowsTheMetrics(t *testing.T) {
 		}
 	}
 }
+
+// The site's quiz pages come from quiz.PageOf through the pipeline: each
+// page shows its questions, and the exam's page holds none of its
+// explanations.
+func TestQuizPagesThroughThePipeline(t *testing.T) {
+	s, err := LoadSite(SiteOptions{Root: "../..", Snapshot: "data/snapshot.jsonl", Now: time.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dest := build(t, s)
+	pages, _ := filepath.Glob(filepath.Join(dest, "training/quizzes/*/index.html"))
+	if len(pages) < 2 {
+		t.Fatalf("only %d quiz pages", len(pages))
+	}
+	for _, p := range pages {
+		if page := readFile(t, p); strings.Contains(page, "could not be read for the site") {
+			t.Errorf("%s shows no questions", p)
+		}
+	}
+	exam := readFile(t, filepath.Join(dest, "training/quizzes/change-risk-and-cab-quiz/index.html"))
+	src := readFile(t, "../../training/quizzes/change-risk-and-cab-quiz.md")
+	for _, m := range regexp.MustCompile(`(?m)^> (.{20,60})`).FindAllStringSubmatch(src, -1) {
+		if strings.Contains(exam, m[1]) {
+			t.Errorf("the exam page holds its explanation %q", m[1])
+		}
+	}
+}
