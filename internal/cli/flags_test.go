@@ -159,3 +159,16 @@ func TestCodeownersFlags(t *testing.T) {
 		t.Errorf("stray argument: got %v, want a usage error", err)
 	}
 }
+
+func TestTrainingGradeFlags(t *testing.T) {
+	env := &Env{}
+	var got *trainingGradeOptions
+	cmd := newTrainingGradeCmd(env, func(o *trainingGradeOptions) error { got = o; return nil })
+	cmd.SetArgs([]string{"--event", "e.json", "--format", "json", "--root", "kb"})
+	if err := cmd.Execute(); err != nil {
+		t.Fatal(err)
+	}
+	if want := (trainingGradeOptions{env: env, Root: "kb", Event: "e.json", Format: "json"}); !reflect.DeepEqual(*got, want) {
+		t.Errorf("got %+v, want %+v", *got, want)
+	}
+}
