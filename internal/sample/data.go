@@ -175,3 +175,23 @@ func (p pinnedIncident) ticket() ticket.Ticket {
 	}
 	return *t
 }
+
+// quizKey is one question of a quiz as the sample answers it: its id, how
+// many options it has and the letters of the right ones. A test holds the
+// table to training/quizzes.
+type quizKey struct {
+	id      string
+	options int
+	correct string
+}
+
+var quizKeys = map[string][]quizKey{
+	"alerting-and-runbooks-quiz":              {{"runbook-url", 4, "c"}, {"symptoms", 4, "a,c"}, {"cause-alerts", 4, "d"}, {"route-47", 4, "b"}, {"mitigation-order", 4, "b"}, {"silence", 4, "a,d"}, {"runbook-wrong", 4, "a"}, {"delete-alert", 4, "b"}},
+	"change-management-basics-quiz":           {{"type-scale", 4, "a"}, {"type-coredns", 3, "b"}, {"type-deadline", 3, "a"}, {"standard-catalogue", 4, "d"}, {"rollback-plan", 5, "b,c,e"}, {"what-is-change", 4, "b,c,d"}, {"freeze", 4, "d"}, {"approvals", 4, "c"}},
+	"database-triage-quiz":                    {{"wal-growth", 4, "b"}, {"delete-wal", 4, "b"}, {"archiver-check", 4, "c"}, {"replica-missing", 4, "d"}, {"connections", 4, "a,c,d"}, {"redis-severity", 4, "b"}, {"lessons-14", 5, "c,d,e"}, {"backups", 4, "c"}},
+	"incident-response-quiz":                  {{"first-response", 4, "b"}, {"incident-fields", 4, "a,b,d"}, {"mitigate-first", 4, "c"}, {"impact-started", 4, "b"}, {"compute-83", 4, "c"}, {"close-reasons", 4, "b,c"}, {"reopen", 4, "d"}, {"premature-close", 4, "a"}},
+	"kubernetes-triage-quiz":                  {{"scope-first", 4, "c"}, {"many-nodes", 4, "b"}, {"cni-message", 4, "d"}, {"safe-mitigations", 5, "a,c,d"}, {"oomkilled", 4, "b"}, {"drain-pdb", 4, "a"}, {"verify", 4, "a,c,d"}, {"mttr-168", 4, "d"}},
+	"oncall-fundamentals-quiz":                {{"mttr-clock", 4, "d"}, {"mttr-target", 4, "a"}, {"incident-47", 4, "b"}, {"first-response-signals", 5, "c,e"}, {"page-ack", 4, "d"}, {"open-past-deadline", 4, "d"}, {"handover", 4, "b,c,d"}, {"access-check", 4, "d"}},
+	"postmortems-and-problem-management-quiz": {{"when-required", 4, "b,c"}, {"due-date", 4, "c"}, {"blameless", 4, "c"}, {"human-error", 4, "d"}, {"causes-47", 5, "b,c,e"}, {"action-items", 4, "b,c,d"}, {"known-error", 4, "a"}, {"problem-24h", 4, "c"}},
+	"severity-and-escalation-quiz":            {{"classify-orders-down", 4, "a"}, {"classify-replica-lag", 4, "c"}, {"imminent", 4, "b"}, {"response-targets", 5, "a,c,d"}, {"torn", 3, "a"}, {"escalate-when", 4, "b"}, {"major-criteria", 5, "a,b,d"}, {"im-role", 4, "b"}},
+}

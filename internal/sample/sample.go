@@ -335,24 +335,43 @@ func (g *gen) feedback(c time.Time) {
 	g.add(*t)
 }
 
-// quizResult makes a quiz-result ticket as the quiz page submits it.
+// quizResult makes a quiz-result ticket as the quiz page submits it: an
+// answer to each real question of the quiz, most of them right, and the
+// score the page showed. A few trainees claim more than they got, which
+// the grader must not believe.
 func (g *gen) quizResult(c time.Time) {
 	author := user(pick(g, onCallStaff))
 	quiz := pick(g, quizzes)
+	// The draws the first sample made here stay, so that every other
+	// ticket is as published; the answers come from a stream of their own.
+	skill := 0.0
+	for range 5 {
+		pick(g, []string{"a", "b", "c", "a,c", "b,d"})
+		if g.chance(0.75) {
+			skill += 0.2
+		}
+	}
+	r := rand.New(rand.NewPCG(uint64(c.Unix()), uint64(len(g.tickets))))
 	var answers []string
 	right := 0
-	for q := 1; q <= 5; q++ {
-		a := pick(g, []string{"a", "b", "c", "a,c", "b,d"})
-		if g.chance(0.75) {
+	for _, q := range quizKeys[quiz] {
+		a := q.correct
+		if r.Float64() > 0.55+0.45*skill {
+			a = wrongAnswer(r, q)
+		} else {
 			right++
 		}
-		answers = append(answers, fmt.Sprintf("q%d: %s", q, a))
+		answers = append(answers, q.id+": "+a)
+	}
+	claimed := right
+	if r.Float64() < 0.1 {
+		claimed = len(quizKeys[quiz]) // a tampered score
 	}
 	t := newTicket(ticket.QuizResult, "[Quiz result]: "+quiz, "", "", author, c)
 	t.Fields = map[string]string{
 		"quiz_id": quiz,
 		"answers": strings.Join(answers, "\n"),
-		"score":   fmt.Sprintf("%d/5", right),
+		"score":   fmt.Sprintf("%d/%d", claimed, len(quizKeys[quiz])),
 	}
 	t.Events = append(t.Events,
 		ticket.Event{Kind: ticket.Labeled, At: c, Actor: author, Label: "quiz-result"},
@@ -592,5 +611,19 @@ func feedbackComment(r int) string {
 		return "Partly helpful, the escalation contacts were out of date."
 	default:
 		return "The mitigation steps did not match what we run in production."
+	}
+}
+
+// wrongAnswer is an answer to q other than its key: a single option that
+// is not the key's, or, for several right options, one of them alone.
+func wrongAnswer(r *rand.Rand, q quizKey) string {
+	first := strings.Split(q.correct, ",")[0]
+	if strings.Contains(q.correct, ",") {
+		return first
+	}
+	for {
+		if l := string(rune('a' + r.IntN(q.options))); l != first {
+			return l
+		}
 	}
 }
