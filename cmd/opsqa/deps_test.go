@@ -25,7 +25,7 @@ var layout = map[string][]string{
 	"internal/version":               nil,
 	"internal/training":              {"internal/document", "internal/quiz"},
 	"internal/sitegen":               {"internal/config", "internal/kpi", "internal/review", "internal/scorecard", "internal/ticket", "site"},
-	"internal/scorecard":             {"internal/alerting", "internal/atomicfile", "internal/config", "internal/document", "internal/kpi", "internal/quiz", "internal/review", "internal/ticket"},
+	"internal/scorecard":             {"internal/alerting", "internal/atomicfile", "internal/config", "internal/document", "internal/kpi", "internal/review", "internal/ticket", "internal/training"},
 	"internal/lint":                  {"internal/alerting", "internal/atomicfile", "internal/codeowners", "internal/config", "internal/diag", "internal/document", "internal/postmortem", "internal/quiz", "internal/repository", "internal/review", "internal/schema", "internal/suppress"},
 	"internal/report":                {"internal/diag", "internal/kpi", "internal/training"},
 	"internal/githubsync":            {"internal/config", "internal/issueform", "internal/ticket"},

@@ -16,6 +16,7 @@ import (
 	"github.com/opsqa/opsqa/internal/review"
 	"github.com/opsqa/opsqa/internal/scorecard"
 	"github.com/opsqa/opsqa/internal/sitegen"
+	"github.com/opsqa/opsqa/internal/training"
 )
 
 // SiteOptions says what the knowledge site is built from.
@@ -116,7 +117,8 @@ func LoadSite(o SiteOptions) (*Site, error) {
 			so.Postmortems[pm.Incident] = pm.Path
 		}
 	}
-	src := scorecard.Sources{Config: cfg, Docs: docs, Reviews: reviews, Alerts: repo.alerts(), Missing: map[scorecard.Source]string{}}
+	src := scorecard.Sources{Config: cfg, Docs: docs, Reviews: reviews, Alerts: repo.alerts(), Missing: map[scorecard.Source]string{},
+		QuizKeys: training.RepoKeys(o.Root, repo.r.OfKind("quiz"))}
 	k, why, err := siteKPIs(cfg, loc, o, pms)
 	switch {
 	case err != nil:

@@ -11,9 +11,9 @@ import (
 	"github.com/opsqa/opsqa/internal/config"
 	"github.com/opsqa/opsqa/internal/document"
 	"github.com/opsqa/opsqa/internal/kpi"
-	"github.com/opsqa/opsqa/internal/quiz"
 	"github.com/opsqa/opsqa/internal/review"
 	"github.com/opsqa/opsqa/internal/ticket"
+	"github.com/opsqa/opsqa/internal/training"
 )
 
 // Sources are what a build has loaded. A nil field is a source the build
@@ -37,6 +37,9 @@ type Sources struct {
 	Timelines []ticket.Timeline
 	// Snapshot holds the quiz-result tickets.
 	Snapshot *ticket.Snapshot
+	// QuizKeys finds a quiz's answer key at the version a result names
+	// (training.RepoKeys); nil means the quizzes among Docs as they are.
+	QuizKeys training.KeyFinder
 	// Missing says why a source is nil, such as "no snapshot: run opsqa
 	// incidents sync".
 	Missing map[Source]string
@@ -121,7 +124,11 @@ func Gather(src Sources, now time.Time) Input {
 	if src.Snapshot == nil {
 		missing(SourceTraining, "no ticket snapshot, so no quiz results")
 	} else {
-		in.Training = training(cfg, docs, src.Snapshot.Tickets, now)
+		keys := src.QuizKeys
+		if keys == nil {
+			keys = training.RepoKeys("", docs["quiz"])
+		}
+		in.Training = trainingRecords(cfg, docs, src.Snapshot.Tickets, keys, now)
 	}
 	return in
 }
@@ -156,10 +163,11 @@ func intField(d *document.Document, key string) (int, bool) {
 	return n, err == nil
 }
 
-// training finds the active curricula written for on-call roles and
-// re-grades every quiz-result ticket against the repository's answer key.
-// The score a ticket states is ignored: only the key counts.
-func training(cfg *config.Config, docs map[string][]*document.Document, tickets []ticket.Ticket, now time.Time) Training {
+// trainingRecords finds the active curricula written for on-call roles
+// and takes each quiz-result ticket's verdict from training.Grade: graded
+// again from the answer key of the version answered, the claimed score
+// ignored.
+func trainingRecords(cfg *config.Config, docs map[string][]*document.Document, tickets []ticket.Ticket, keys training.KeyFinder, now time.Time) Training {
 	var onCall []string
 	for _, r := range cfg.Roles {
 		if r.OnCall {
@@ -190,28 +198,16 @@ func training(cfg *config.Config, docs map[string][]*document.Document, tickets 
 		tr.Curricula = append(tr.Curricula, c)
 	}
 
-	keys := map[string]*quiz.Quiz{}
 	for _, t := range tickets {
 		if t.Class != ticket.QuizResult || t.CreatedAt.After(now) || t.StateReason == ticket.NotPlanned || t.StateReason == ticket.Duplicate {
 			continue
 		}
-		id := strings.TrimSpace(t.Fields["quiz_id"])
-		q, seen := keys[id]
-		if !seen {
-			if d := find("quiz", id); d != nil {
-				q = quiz.Parse(d)
-			}
-			keys[id] = q
+		s := training.Submission{Issue: t.Number, Author: strings.ToLower(t.Author.Login), At: t.CreatedAt,
+			QuizID: t.Fields["quiz_id"], Version: t.Fields["quiz_version"], Answers: t.Fields["answers"]}
+		if v := training.Grade(s, keys); v.Counts() {
+			id := strings.TrimSpace(s.QuizID)
+			tr.Passes[s.Author] = append(tr.Passes[s.Author], QuizPass{Quiz: id, At: t.CreatedAt})
 		}
-		if q == nil {
-			continue
-		}
-		answers, err := quiz.ParseAnswers(t.Fields["answers"])
-		if err != nil || !quiz.Grade(q, answers).Passed {
-			continue
-		}
-		login := strings.ToLower(t.Author.Login)
-		tr.Passes[login] = append(tr.Passes[login], QuizPass{Quiz: id, At: t.CreatedAt})
 	}
 	return tr
 }

@@ -92,6 +92,10 @@ func testSources(t *testing.T) Sources {
 				Fields: map[string]string{"quiz_id": "q1", "answers": "sum: b\ncolour: a, c"}},
 			{Number: 24, Class: ticket.QuizResult, Author: ticket.Actor{Login: "carl"}, CreatedAt: created("2026-06-03"),
 				Fields: map[string]string{"quiz_id": "no-such-quiz", "answers": "x: a"}},
+			// Right by today's key, but answered to a version the
+			// repository does not have: not graded, not counted.
+			{Number: 25, Class: ticket.QuizResult, Author: ticket.Actor{Login: "dee"}, CreatedAt: created("2026-06-03"),
+				Fields: map[string]string{"quiz_id": "q1", "quiz_version": "deadbeef0000", "answers": "sum: b\ncolour: a, c"}},
 		}},
 	}
 }
