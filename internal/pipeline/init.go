@@ -138,7 +138,7 @@ func (r *InitResult) writeStarter(o InitOptions) error {
 			r.Kept = append(r.Kept, name)
 			continue
 		}
-		if err := atomicfile.Write(full, func(w io.Writer) error { _, err := w.Write(files[name]); return err }); err != nil {
+		if err := writeNew(full, files[name]); err != nil {
 			return err
 		}
 		r.Written = append(r.Written, path.Clean(name))

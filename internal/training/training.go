@@ -107,6 +107,9 @@ func Grade(s Submission, keys KeyFinder) Verdict {
 // the quiz's file, each version named by quiz.Version of the file's
 // bytes. With root "" only the quizzes as they are are known.
 func RepoKeys(root string, quizzes []*document.Document) KeyFinder {
+	// Many results name the same earlier version: look each up in Git
+	// once.
+	older := map[[2]string]*document.Document{}
 	return func(id, version string) (*document.Document, bool, bool) {
 		var doc *document.Document
 		for _, d := range quizzes {
@@ -120,7 +123,13 @@ func RepoKeys(root string, quizzes []*document.Document) KeyFinder {
 		if version == "" || quiz.Version(doc.Source) == version {
 			return doc, true, true
 		}
-		if old := atVersion(root, doc.Path, version); old != nil {
+		key := [2]string{id, version}
+		old, seen := older[key]
+		if !seen {
+			old = atVersion(root, doc.Path, version)
+			older[key] = old
+		}
+		if old != nil {
 			return old, false, true
 		}
 		return doc, false, false
