@@ -12,6 +12,7 @@ import (
 	"io/fs"
 	"path"
 	"strings"
+	"time"
 
 	"gopkg.in/yaml.v3"
 )
@@ -39,6 +40,7 @@ type Config struct {
 	Lint             Lint                `yaml:"lint"`
 	Scorecard        Scorecard           `yaml:"scorecard"`
 	Codeowners       Codeowners          `yaml:"codeowners"`
+	Training         Training            `yaml:"training"`
 
 	// CollectionsGiven is true when opsqa.yaml lists its collections
 	// rather than leaving the defaults: then each folder it names must
@@ -120,6 +122,46 @@ type Codeowners struct {
 	// generated line. GitHub applies only the last line matching a file,
 	// so a team that reviews every document must be on each line.
 	Reviewers []string `yaml:"reviewers"`
+}
+
+// Training sets the rules of assessment that are not a curriculum's
+// own: how soon a quiz may be taken again, and how early a
+// recertification falls due.
+type Training struct {
+	// RetakeHours is the least time between two graded attempts at one
+	// quiz by one person; a submission sooner is not graded. 0 means
+	// the default, 24.
+	RetakeHours int `yaml:"retake_hours"`
+	// NoticeDays is how many days before a certification expires it is
+	// due; 0 means the default, 30.
+	NoticeDays int `yaml:"recertification_notice_days"`
+	// Label marks the recertification-due issues; default
+	// "recertification".
+	Label string `yaml:"recertification_label"`
+}
+
+// RetakeAfter is the least time between two graded attempts.
+func (t Training) RetakeAfter() time.Duration {
+	if t.RetakeHours > 0 {
+		return time.Duration(t.RetakeHours) * time.Hour
+	}
+	return 24 * time.Hour
+}
+
+// Notice is how many days before expiry a certification is due.
+func (t Training) Notice() int {
+	if t.NoticeDays > 0 {
+		return t.NoticeDays
+	}
+	return 30
+}
+
+// RecertificationLabel is the label of recertification-due issues.
+func (t Training) RecertificationLabel() string {
+	if t.Label != "" {
+		return t.Label
+	}
+	return "recertification"
 }
 
 // Member is a person on a team, by GitHub login.

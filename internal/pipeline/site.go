@@ -53,6 +53,8 @@ type Site struct {
 	// Scorecards is the scorecard report; nil when it could not be
 	// evaluated (Warnings says why).
 	Scorecards *scorecard.Report
+	// Training is the training records; nil without a snapshot.
+	Training *training.Records
 	// Warnings say what the site lacks and why, one sentence each.
 	Warnings []string
 
@@ -117,8 +119,7 @@ func LoadSite(o SiteOptions) (*Site, error) {
 			so.Postmortems[pm.Incident] = pm.Path
 		}
 	}
-	src := scorecard.Sources{Config: cfg, Docs: docs, Reviews: reviews, Alerts: repo.alerts(), Missing: map[scorecard.Source]string{},
-		QuizKeys: training.RepoKeys(o.Root, repo.r.OfKind("quiz"))}
+	src := scorecard.Sources{Config: cfg, Docs: docs, Reviews: reviews, Alerts: repo.alerts(), Missing: map[scorecard.Source]string{}}
 	k, why, err := siteKPIs(cfg, loc, o, pms)
 	switch {
 	case err != nil:
@@ -133,6 +134,10 @@ func LoadSite(o SiteOptions) (*Site, error) {
 		asOf, so.AsOf = k.asOf, k.asOf
 		so.Metrics, out.Metrics = k.metrics, k.metrics
 		src.Metrics, src.Timelines, src.Snapshot = k.metrics, k.timelines, k.snapshot
+		// One set of training records for the scorecards and the
+		// training page, graded with the quizzes' history.
+		src.Training = trainingRecords(repo, o.Root, k.snapshot, k.asOf)
+		so.Training, out.Training = src.Training, src.Training
 		for _, r := range k.use.Rejected {
 			out.Warnings = append(out.Warnings, fmt.Sprintf("postmortem %s left out of the KPIs for #%d: %s", r.Path, r.Incident, r.Reason))
 		}

@@ -54,8 +54,14 @@ func GradeComment(w io.Writer, v training.Verdict) error {
 			ew.printf("\nAnswers to questions this quiz does not have were not counted: %s.\n", strings.Join(ids, ", "))
 		}
 		if v.Status == training.Failed {
-			ew.printf("\nRead the module again and retake the quiz the next day or later.\n")
+			when := "the next day or later"
+			if !v.RetakeFrom.IsZero() {
+				when = "from " + v.RetakeFrom.UTC().Format("2006-01-02 15:04 UTC")
+			}
+			ew.printf("\nRead the module again and retake the quiz %s.\n", when)
 		}
+	case training.TooSoon:
+		ew.printf("## Quiz result not graded: too soon for a retake\n\n%s. This submission does not count; submit again from the quiz page after that time.\n", MarkdownCell(capitalise(v.Why)))
 	default:
 		ew.printf("## Quiz result not graded\n\n%s. Open the quiz on the site again and submit the result it prepares.\n", MarkdownCell(capitalise(v.Why)))
 	}
@@ -80,14 +86,18 @@ type GradeVerdict struct {
 	Close  bool   `json:"close"`
 }
 
-// Verdict is v for machines: the label to add (passed, failed, or
-// not-graded) and whether to close the issue (graded ones are closed).
+// Verdict is v for machines: the label to add (passed, failed, too-soon
+// or not-graded) and whether to close the issue (graded and too-soon
+// ones are closed; one that could not be graded stays open to be fixed).
 func Verdict(v training.Verdict) GradeVerdict {
 	g := GradeVerdict{Issue: v.Issue, Quiz: v.QuizID, Status: string(v.Status), Label: "not-graded"}
 	switch v.Status {
 	case training.Passed, training.Failed:
 		s := v.Result.Score
 		g.Score, g.Label, g.Close = &s, string(v.Status), true
+	case training.TooSoon:
+		// Final: a later submission is a new issue.
+		g.Label, g.Close = "too-soon", true
 	}
 	return g
 }

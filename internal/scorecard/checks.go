@@ -227,7 +227,7 @@ func onCallTrained(e *evalEnv, s subject) measurement {
 		return notMeasured("%s", why)
 	}
 	tr := e.in.Training
-	if len(tr.Curricula) == 0 {
+	if len(tr.OnCallCurricula()) == 0 {
 		return notMeasured("no active curriculum is written for an on-call role")
 	}
 	var total, good int
@@ -237,43 +237,19 @@ func onCallTrained(e *evalEnv, s subject) measurement {
 			continue
 		}
 		total++
-		if missing := e.untrained(m); len(missing) > 0 {
-			items = append(items, fmt.Sprintf("%s (not passed: %s)", m.Login, strings.Join(missing, ", ")))
-		} else {
+		// The records decide what each person still needs: the
+		// modules of the curricula for their role, each pass valid
+		// for its curriculum's recertification period.
+		if p, ok := tr.Person(m.Login); ok && len(p.Gaps) == 0 {
 			good++
+		} else if ok {
+			items = append(items, fmt.Sprintf("%s (missing: %s)", m.Login, strings.Join(p.Gaps, ", ")))
+		} else {
+			items = append(items, m.Login+" (no records)")
 		}
 	}
 	if total == 0 {
 		return notApplicable("no member of the team holds an on-call role")
 	}
 	return share(good, total, fmt.Sprintf("%d of %d on-call staff passed their on-call training", good, total), items)
-}
-
-// untrained returns the quizzes m still has to pass: those of the
-// curricula written for m's role or, when none is, of every on-call
-// curriculum. A pass older than its curriculum's recertification period
-// no longer counts.
-func (e *evalEnv) untrained(m config.Member) []string {
-	var own []Curriculum
-	for _, c := range e.in.Training.Curricula {
-		if slices.Contains(c.Audience, m.Role) {
-			own = append(own, c)
-		}
-	}
-	if len(own) == 0 {
-		own = e.in.Training.Curricula
-	}
-	passes := e.in.Training.Passes[strings.ToLower(m.Login)]
-	var missing []string
-	for _, c := range own {
-		for _, q := range c.Quizzes {
-			valid := slices.ContainsFunc(passes, func(p QuizPass) bool {
-				return p.Quiz == q && (c.RecertifyDays <= 0 || !e.now.After(p.At.AddDate(0, 0, c.RecertifyDays)))
-			})
-			if !valid && !slices.Contains(missing, q) {
-				missing = append(missing, q)
-			}
-		}
-	}
-	return missing
 }

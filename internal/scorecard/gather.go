@@ -2,7 +2,6 @@ package scorecard
 
 import (
 	"fmt"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -37,9 +36,10 @@ type Sources struct {
 	Timelines []ticket.Timeline
 	// Snapshot holds the quiz-result tickets.
 	Snapshot *ticket.Snapshot
-	// QuizKeys finds a quiz's answer key at the version a result names
-	// (training.RepoKeys); nil means the quizzes among Docs as they are.
-	QuizKeys training.KeyFinder
+	// Training is the training records the caller built from the
+	// snapshot (training.FromTickets, with the quizzes' history); nil
+	// means records from the snapshot and the quizzes as they are.
+	Training *training.Records
 	// Missing says why a source is nil, such as "no snapshot: run opsqa
 	// incidents sync".
 	Missing map[Source]string
@@ -124,11 +124,10 @@ func Gather(src Sources, now time.Time) Input {
 	if src.Snapshot == nil {
 		missing(SourceTraining, "no ticket snapshot, so no quiz results")
 	} else {
-		keys := src.QuizKeys
-		if keys == nil {
-			keys = training.RepoKeys("", docs["quiz"])
+		in.Training = src.Training
+		if in.Training == nil {
+			in.Training = training.FromTickets(cfg, docs["curriculum"], docs["module"], src.Snapshot.Tickets, training.RepoKeys("", docs["quiz"]), now)
 		}
-		in.Training = trainingRecords(cfg, docs, src.Snapshot.Tickets, keys, now)
 	}
 	return in
 }
@@ -163,51 +162,3 @@ func intField(d *document.Document, key string) (int, bool) {
 	return n, err == nil
 }
 
-// trainingRecords finds the active curricula written for on-call roles
-// and takes each quiz-result ticket's verdict from training.Grade: graded
-// again from the answer key of the version answered, the claimed score
-// ignored.
-func trainingRecords(cfg *config.Config, docs map[string][]*document.Document, tickets []ticket.Ticket, keys training.KeyFinder, now time.Time) Training {
-	var onCall []string
-	for _, r := range cfg.Roles {
-		if r.OnCall {
-			onCall = append(onCall, r.ID)
-		}
-	}
-	find := func(kind, id string) *document.Document {
-		for _, d := range docs[kind] {
-			if d.ID() == id {
-				return d
-			}
-		}
-		return nil
-	}
-	tr := Training{Passes: map[string][]QuizPass{}}
-	for _, d := range docs["curriculum"] {
-		aud := d.Strings("audience")
-		if d.String("status") != "active" || !slices.ContainsFunc(aud, func(r string) bool { return slices.Contains(onCall, r) }) {
-			continue
-		}
-		c := Curriculum{ID: d.ID(), Audience: aud}
-		c.RecertifyDays, _ = intField(d, "recertify_days")
-		for _, mod := range d.Strings("modules") {
-			if m := find("module", mod); m != nil && m.String("quiz") != "" {
-				c.Quizzes = append(c.Quizzes, m.String("quiz"))
-			}
-		}
-		tr.Curricula = append(tr.Curricula, c)
-	}
-
-	for _, t := range tickets {
-		if t.Class != ticket.QuizResult || t.CreatedAt.After(now) || t.StateReason == ticket.NotPlanned || t.StateReason == ticket.Duplicate {
-			continue
-		}
-		s := training.Submission{Issue: t.Number, Author: strings.ToLower(t.Author.Login), At: t.CreatedAt,
-			QuizID: t.Fields["quiz_id"], Version: t.Fields["quiz_version"], Answers: t.Fields["answers"]}
-		if v := training.Grade(s, keys); v.Counts() {
-			id := strings.TrimSpace(s.QuizID)
-			tr.Passes[s.Author] = append(tr.Passes[s.Author], QuizPass{Quiz: id, At: t.CreatedAt})
-		}
-	}
-	return tr
-}

@@ -1,9 +1,8 @@
 package scorecard
 
 import (
-	"time"
-
 	"github.com/opsqa/opsqa/internal/review"
+	"github.com/opsqa/opsqa/internal/training"
 )
 
 // Input is everything the checks measure, gathered by the caller. Each
@@ -22,8 +21,9 @@ type Input struct {
 	Incidents []Incident
 	// Postmortems are the incident numbers that postmortem documents name.
 	Postmortems []int
-	// Training is the on-call curricula and who passed their quizzes.
-	Training Training
+	// Training is who holds which module and certification; nil when
+	// there are no quiz results to read.
+	Training *training.Records
 
 	Unavailable map[Source]string
 }
@@ -102,29 +102,3 @@ type Incident struct {
 	Severity string
 }
 
-// Training is what on-call staff must pass and what each person passed.
-type Training struct {
-	// Curricula are the active curricula whose audience includes an
-	// on-call role.
-	Curricula []Curriculum
-	// Passes maps a lower-case login to the quizzes the person passed, as
-	// re-graded from the answer key.
-	Passes map[string][]QuizPass
-}
-
-// Curriculum is a training path and the quizzes that complete it.
-type Curriculum struct {
-	ID string
-	// Audience are role ids.
-	Audience []string
-	// Quizzes are the ids of its modules' quizzes.
-	Quizzes []string
-	// RecertifyDays, when set, is how long a pass stays valid.
-	RecertifyDays int
-}
-
-// QuizPass is a passed quiz.
-type QuizPass struct {
-	Quiz string
-	At   time.Time
-}

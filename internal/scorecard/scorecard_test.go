@@ -9,6 +9,7 @@ import (
 
 	"github.com/opsqa/opsqa/internal/config"
 	"github.com/opsqa/opsqa/internal/review"
+	"github.com/opsqa/opsqa/internal/training"
 )
 
 const testConfig = `
@@ -58,6 +59,15 @@ func day(s string) time.Time {
 	return t
 }
 
+// testCfg is testConfig parsed.
+var testCfg = func() *config.Config {
+	cfg, err := config.Parse([]byte(testConfig))
+	if err != nil {
+		panic(err)
+	}
+	return cfg
+}()
+
 func testInput() Input {
 	yes, no := true, false
 	return Input{
@@ -87,14 +97,35 @@ func testInput() Input {
 			{Number: 9, Service: "db", Severity: "sev3"},
 		},
 		Postmortems: []int{7, 100},
-		Training: Training{
-			Curricula: []Curriculum{{ID: "on-call-basics", Audience: []string{"on-call-engineer"}, Quizzes: []string{"q1", "q2"}}},
-			Passes: map[string][]QuizPass{
-				"ann":  {{Quiz: "q2", At: day("2026-03-01")}, {Quiz: "q1", At: day("2026-03-01")}},
-				"carl": {{Quiz: "q1", At: day("2026-03-01")}},
-			},
-		},
+		Training: trainingRecords(testCfg,
+			[]training.Curriculum{{ID: "on-call-basics", Audience: []string{"on-call-engineer"}, Modules: []string{"q1", "q2"}, OnCall: true}},
+			map[string][]pass{
+				"ann":  {{"q2", "2026-03-01"}, {"q1", "2026-03-01"}},
+				"carl": {{"q1", "2026-03-01"}},
+			}),
 	}
+}
+
+// pass is a passed quiz on a day.
+type pass struct{ quiz, day string }
+
+// trainingRecords builds the records training.Build makes of passes:
+// each quiz assesses the module of the same id.
+func trainingRecords(cfg *config.Config, cs []training.Curriculum, passes map[string][]pass) *training.Records {
+	var ms []training.Module
+	for _, c := range cs {
+		for _, m := range c.Modules {
+			ms = append(ms, training.Module{ID: m, Quiz: m})
+		}
+	}
+	var attempts []training.Verdict
+	for login, ps := range passes {
+		for _, p := range ps {
+			attempts = append(attempts, training.Verdict{Status: training.Passed,
+				Submission: training.Submission{Author: login, QuizID: p.quiz, At: day(p.day)}})
+		}
+	}
+	return training.Build(cfg, cs, ms, attempts, now)
 }
 
 func parseConfig(t *testing.T, src string) *config.Config {
@@ -183,7 +214,7 @@ func TestEvaluateFigures(t *testing.T) {
 		{"quiet", "response-target", r.Services, "no ticket of this service has reached its first-response target yet", "", "nil", ""},
 		{"quiet", "alerts-have-runbooks", r.Services, "no alert rule names this service", "", "nil", ""},
 		{"app", "on-call-trained", r.Teams, "1 of 1 on-call staff passed their on-call training", "", "1.000/1 ratio n=1", ""},
-		{"plat", "on-call-trained", r.Teams, "0 of 1 on-call staff passed their on-call training", "carl (not passed: q2)", "0.000/1 ratio n=1", "Train them."},
+		{"plat", "on-call-trained", r.Teams, "0 of 1 on-call staff passed their on-call training", "carl (missing: q2)", "0.000/1 ratio n=1", "Train them."},
 		{"desk", "on-call-trained", r.Teams, "no member of the team holds an on-call role", "", "nil", ""},
 	}
 	for _, tt := range tests {
@@ -319,29 +350,27 @@ func TestOnCallTrainedCurricula(t *testing.T) {
 		{Login: "eve", Role: "developer"},
 	}}}
 	in := testInput()
-	in.Training = Training{
-		Curricula: []Curriculum{
-			{ID: "on-call-basics", Audience: []string{"on-call-engineer"}, Quizzes: []string{"q1", "q2"}, RecertifyDays: 365},
-			{ID: "sre-path", Audience: []string{"sre"}, Quizzes: []string{"q3"}},
-		},
-		Passes: map[string][]QuizPass{
-			// q1 passed 395 days before now: expired.
-			"ann":  {{Quiz: "q1", At: day("2025-06-01")}, {Quiz: "q2", At: day("2026-06-01")}},
-			"carl": {{Quiz: "q3", At: day("2020-01-01")}},
-			// No curriculum names dba: every on-call curriculum applies.
-			"dee": {{Quiz: "q1", At: day("2026-06-01")}, {Quiz: "q3", At: day("2026-06-01")}},
-		},
+	curricula := []training.Curriculum{
+		{ID: "on-call-basics", Audience: []string{"on-call-engineer"}, Modules: []string{"q1", "q2"}, RecertifyDays: 365, OnCall: true},
+		{ID: "sre-path", Audience: []string{"sre"}, Modules: []string{"q3"}, OnCall: true},
 	}
+	in.Training = trainingRecords(cfg, curricula, map[string][]pass{
+		// q1 passed 395 days before now: expired.
+		"ann":  {{"q1", "2025-06-01"}, {"q2", "2026-06-01"}},
+		"carl": {{"q3", "2020-01-01"}},
+		// No curriculum names dba: every on-call curriculum applies.
+		"dee": {{"q1", "2026-06-01"}, {"q3", "2026-06-01"}},
+	})
 	r, err := Evaluate(cfg, in, now)
 	if err != nil {
 		t.Fatal(err)
 	}
 	got := r.Teams[0].Checks[0]
 	if got.Status != Fail || got.Figure != "1 of 3 on-call staff passed their on-call training" ||
-		strings.Join(got.Items, "|") != "Ann (not passed: q1)|dee (not passed: q2)" {
+		strings.Join(got.Items, "|") != "Ann (missing: q1)|dee (missing: q2)" {
 		t.Errorf("got %s %q %q", got.Status, got.Figure, got.Items)
 	}
-	in.Training.Curricula = nil
+	in.Training = trainingRecords(cfg, nil, nil)
 	r, _ = Evaluate(cfg, in, now)
 	if got := r.Teams[0].Checks[0]; got.Status != NotMeasured || got.Figure != "no active curriculum is written for an on-call role" {
 		t.Errorf("without curricula: %s %q", got.Status, got.Figure)

@@ -21,6 +21,7 @@ import (
 	"github.com/opsqa/opsqa/internal/review"
 	"github.com/opsqa/opsqa/internal/scorecard"
 	"github.com/opsqa/opsqa/internal/ticket"
+	"github.com/opsqa/opsqa/internal/training"
 )
 
 // Options is everything a build needs. The caller computes the figures;
@@ -57,6 +58,8 @@ type Options struct {
 	Snapshot *ticket.Snapshot
 	// Metrics is the KPI report; nil when it could not be computed.
 	Metrics *kpi.Metrics
+	// Training is the training records; nil without quiz results.
+	Training *training.Records
 	// Scorecards is the scorecard report; nil when it was not computed.
 	Scorecards *scorecard.Report
 	// History is the scorecard history, for trends on the scorecard pages.

@@ -52,6 +52,9 @@ type Verdict struct {
 	Unknown []string
 	// Why says why a submission was not graded.
 	Why string
+	// RetakeFrom is when the person may take the quiz again, for a
+	// graded submission; zero when not known.
+	RetakeFrom time.Time
 }
 
 // Counts reports whether the verdict is a pass for the records.
