@@ -187,6 +187,8 @@ type quizKey struct {
 
 var quizKeys = map[string][]quizKey{
 	"alerting-and-runbooks-quiz":              {{"runbook-url", 4, "c"}, {"symptoms", 4, "a,c"}, {"cause-alerts", 4, "d"}, {"route-47", 4, "b"}, {"mitigation-order", 4, "b"}, {"silence", 4, "a,d"}, {"runbook-wrong", 4, "a"}, {"delete-alert", 4, "b"}},
+	"change-risk-and-cab-quiz":                {{"score-coredns", 4, "a"}, {"score-levels", 4, "a"}, {"blast-radius", 4, "c"}, {"untestable", 4, "a"}, {"agenda", 4, "a,b,d"}, {"outcomes", 4, "b"}, {"pir-when", 4, "b,c,d"}, {"catalogue", 4, "c"}},
+	"emergency-changes-quiz":                  {{"qualifies", 4, "a,c"}, {"approval", 4, "d"}, {"merge-before-review", 4, "a"}, {"safeguards", 4, "a,b,c"}, {"smallest", 4, "d"}, {"standard-during-incident", 4, "d"}, {"after", 4, "a,b,d"}, {"emergency-share", 4, "c"}},
 	"change-management-basics-quiz":           {{"type-scale", 4, "a"}, {"type-coredns", 3, "b"}, {"type-deadline", 3, "a"}, {"standard-catalogue", 4, "d"}, {"rollback-plan", 5, "b,c,e"}, {"what-is-change", 4, "b,c,d"}, {"freeze", 4, "d"}, {"approvals", 4, "c"}},
 	"database-triage-quiz":                    {{"wal-growth", 4, "b"}, {"delete-wal", 4, "b"}, {"archiver-check", 4, "c"}, {"replica-missing", 4, "d"}, {"connections", 4, "a,c,d"}, {"redis-severity", 4, "b"}, {"lessons-14", 5, "c,d,e"}, {"backups", 4, "c"}},
 	"incident-response-quiz":                  {{"first-response", 4, "b"}, {"incident-fields", 4, "a,b,d"}, {"mitigate-first", 4, "c"}, {"impact-started", 4, "b"}, {"compute-83", 4, "c"}, {"close-reasons", 4, "b,c"}, {"reopen", 4, "d"}, {"premature-close", 4, "a"}},
@@ -194,4 +196,90 @@ var quizKeys = map[string][]quizKey{
 	"oncall-fundamentals-quiz":                {{"mttr-clock", 4, "d"}, {"mttr-target", 4, "a"}, {"incident-47", 4, "b"}, {"first-response-signals", 5, "c,e"}, {"page-ack", 4, "d"}, {"open-past-deadline", 4, "d"}, {"handover", 4, "b,c,d"}, {"access-check", 4, "d"}},
 	"postmortems-and-problem-management-quiz": {{"when-required", 4, "b,c"}, {"due-date", 4, "c"}, {"blameless", 4, "c"}, {"human-error", 4, "d"}, {"causes-47", 5, "b,c,e"}, {"action-items", 4, "b,c,d"}, {"known-error", 4, "a"}, {"problem-24h", 4, "c"}},
 	"severity-and-escalation-quiz":            {{"classify-orders-down", 4, "a"}, {"classify-replica-lag", 4, "c"}, {"imminent", 4, "b"}, {"response-targets", 5, "a,c,d"}, {"torn", 3, "a"}, {"escalate-when", 4, "b"}, {"major-criteria", 5, "a,b,d"}, {"im-role", 4, "b"}},
+}
+
+// attempt is a quiz result in the training plan: who, which quiz, how
+// many questions they got wrong (one of eight still passes at 80 %, three
+// fail), whether the page's score was edited to full marks, and whether
+// it was submitted again straight after the attempt before it.
+type attempt struct {
+	who, quiz string
+	wrong     int
+	tampered  bool
+	again     bool
+}
+
+// trainingPlan is the order in which the quiz results come in. In June
+// and July the change manager and a technical lead take the change-manager
+// curriculum (recertified every 120 days: Grace's lapses in October,
+// Priya's falls due in November). From September everyone on call takes
+// the on-call curriculum before the yearly certification runs out in
+// November: most finish; Li Na fails database triage twice; Lucas has three
+// modules left; Olu edits a failed score to full marks; Tom submits a
+// second time within minutes of failing, which is too soon to count.
+var trainingPlan = []attempt{
+	{"grace-mwangi", "change-management-basics-quiz", 0, false, false},
+	{"grace-mwangi", "change-risk-and-cab-quiz", 1, false, false},
+	{"grace-mwangi", "emergency-changes-quiz", 0, false, false},
+	{"grace-mwangi", "incident-response-quiz", 1, false, false},
+	{"priya-nair", "change-management-basics-quiz", 1, false, false},
+	{"priya-nair", "change-risk-and-cab-quiz", 0, false, false},
+	{"priya-nair", "emergency-changes-quiz", 1, false, false},
+	{"priya-nair", "incident-response-quiz", 0, false, false},
+	{"olu-adeyemi", "oncall-fundamentals-quiz", 0, false, false},
+	{"sofia-alvarez", "oncall-fundamentals-quiz", 1, false, false},
+	{"li-na", "oncall-fundamentals-quiz", 0, false, false},
+	{"hannah-kim", "oncall-fundamentals-quiz", 1, false, false},
+	{"olu-adeyemi", "incident-response-quiz", 0, false, false},
+	{"li-na", "incident-response-quiz", 1, false, false},
+	{"sofia-alvarez", "incident-response-quiz", 0, false, false},
+	{"tom-becker", "oncall-fundamentals-quiz", 0, false, false},
+	{"arjun-rao", "oncall-fundamentals-quiz", 0, false, false},
+	{"hannah-kim", "incident-response-quiz", 0, false, false},
+	{"tom-becker", "incident-response-quiz", 1, false, false},
+	{"lucas-moreau", "oncall-fundamentals-quiz", 0, false, false},
+	{"sofia-alvarez", "severity-and-escalation-quiz", 1, false, false},
+	{"olu-adeyemi", "severity-and-escalation-quiz", 0, false, false},
+	{"li-na", "severity-and-escalation-quiz", 0, false, false},
+	{"arjun-rao", "incident-response-quiz", 0, false, false},
+	{"hannah-kim", "severity-and-escalation-quiz", 1, false, false},
+	{"lucas-moreau", "incident-response-quiz", 0, false, false},
+	{"tom-becker", "severity-and-escalation-quiz", 0, false, false},
+	{"olu-adeyemi", "alerting-and-runbooks-quiz", 1, false, false},
+	{"sofia-alvarez", "alerting-and-runbooks-quiz", 0, false, false},
+	{"arjun-rao", "severity-and-escalation-quiz", 1, false, false},
+	{"li-na", "alerting-and-runbooks-quiz", 1, false, false},
+	{"hannah-kim", "alerting-and-runbooks-quiz", 0, false, false},
+	{"lucas-moreau", "severity-and-escalation-quiz", 1, false, false},
+	{"tom-becker", "alerting-and-runbooks-quiz", 0, false, false},
+	{"olu-adeyemi", "kubernetes-triage-quiz", 3, true, false},
+	{"sofia-alvarez", "kubernetes-triage-quiz", 0, false, false},
+	{"arjun-rao", "alerting-and-runbooks-quiz", 0, false, false},
+	{"li-na", "kubernetes-triage-quiz", 1, false, false},
+	{"hannah-kim", "kubernetes-triage-quiz", 1, false, false},
+	{"lucas-moreau", "alerting-and-runbooks-quiz", 0, false, false},
+	{"tom-becker", "kubernetes-triage-quiz", 3, false, false},
+	{"tom-becker", "kubernetes-triage-quiz", 0, false, true},
+	{"olu-adeyemi", "kubernetes-triage-quiz", 0, false, false},
+	{"sofia-alvarez", "database-triage-quiz", 3, false, false},
+	{"arjun-rao", "kubernetes-triage-quiz", 0, false, false},
+	{"li-na", "database-triage-quiz", 3, false, false},
+	{"hannah-kim", "database-triage-quiz", 0, false, false},
+	{"olu-adeyemi", "database-triage-quiz", 0, false, false},
+	{"tom-becker", "kubernetes-triage-quiz", 1, false, false},
+	{"sofia-alvarez", "database-triage-quiz", 0, false, false},
+	{"arjun-rao", "database-triage-quiz", 1, false, false},
+	{"tom-becker", "database-triage-quiz", 0, false, false},
+	{"li-na", "database-triage-quiz", 3, false, false},
+	{"hannah-kim", "postmortems-and-problem-management-quiz", 0, false, false},
+	{"olu-adeyemi", "postmortems-and-problem-management-quiz", 1, false, false},
+	{"sofia-alvarez", "postmortems-and-problem-management-quiz", 0, false, false},
+	{"arjun-rao", "postmortems-and-problem-management-quiz", 0, false, false},
+	{"li-na", "postmortems-and-problem-management-quiz", 0, false, false},
+	{"tom-becker", "postmortems-and-problem-management-quiz", 1, false, false},
+	{"kenji-sato", "change-management-basics-quiz", 0, false, false},
+	{"kenji-sato", "change-risk-and-cab-quiz", 1, false, false},
+	{"daniel-okafor", "postmortems-and-problem-management-quiz", 1, false, false},
+	{"kenji-sato", "emergency-changes-quiz", 0, false, false},
+	{"kenji-sato", "incident-response-quiz", 0, false, false},
 }

@@ -60,6 +60,7 @@ func Generate(o Options) *ticket.Snapshot {
 			g.random(at)
 		}
 	} else {
+		g.plan = true
 		prev := Start
 		for _, p := range pinned {
 			n := p.Number - len(g.tickets) - 1
@@ -69,8 +70,17 @@ func Generate(o Options) *ticket.Snapshot {
 			g.add(p.ticket())
 			prev = p.Created
 		}
-		for _, at := range g.spread(prev, AsOf.Add(-20*time.Minute), afterLastPinned) {
+		// The rest of the training plan comes in with the last stretch,
+		// between the random tickets.
+		g.plannedBefore = g.planned
+		times := g.spread(prev, AsOf.Add(-20*time.Minute), afterLastPinned)
+		for i, at := range times {
 			g.random(at)
+			next := AsOf.Add(-20 * time.Minute)
+			if i+1 < len(times) {
+				next = times[i+1]
+			}
+			g.catchUp(i, len(times), next)
 		}
 		g.endOfPeriod()
 	}
@@ -94,6 +104,11 @@ const afterLastPinned = 44
 type gen struct {
 	rng     *rand.Rand
 	tickets []ticket.Ticket
+	// plan is true when quiz results follow trainingPlan; planned is
+	// how many of its attempts are filed, plannedBefore how many were
+	// before the last stretch began.
+	plan                   bool
+	planned, plannedBefore int
 }
 
 func (g *gen) add(t ticket.Ticket) *ticket.Ticket {
@@ -336,42 +351,58 @@ func (g *gen) feedback(c time.Time) {
 }
 
 // quizResult makes a quiz-result ticket as the quiz page submits it: an
-// answer to each real question of the quiz, most of them right, and the
-// score the page showed. A few trainees claim more than they got, which
-// the grader must not believe.
+// answer to each real question of the quiz and the score the page showed.
+// The attempts follow trainingPlan; past its end (a benchmark load) they
+// are drawn at random.
 func (g *gen) quizResult(c time.Time) {
-	author := user(pick(g, onCallStaff))
-	quiz := pick(g, quizzes)
 	// The draws the first sample made here stay, so that every other
-	// ticket is as published; the answers come from a stream of their own.
-	skill := 0.0
+	// ticket is as published; the plan and the answers use none of them.
+	author := pick(g, onCallStaff)
+	quiz := pick(g, quizzes)
+	skill := 0
 	for range 5 {
 		pick(g, []string{"a", "b", "c", "a,c", "b,d"})
 		if g.chance(0.75) {
-			skill += 0.2
+			skill++
 		}
 	}
+	a := attempt{who: author, quiz: quiz, wrong: 5 - skill}
+	if g.planned < len(trainingPlan) && g.plan {
+		a = trainingPlan[g.planned]
+		g.planned++
+	}
+	g.submit(a, c)
+}
+
+// submit adds the quiz-result ticket of an attempt made at c.
+func (g *gen) submit(a attempt, c time.Time) {
+	keys := quizKeys[a.quiz]
 	r := rand.New(rand.NewPCG(uint64(c.Unix()), uint64(len(g.tickets))))
+	wrong := map[int]bool{}
+	for _, i := range r.Perm(len(keys))[:min(a.wrong, len(keys))] {
+		wrong[i] = true
+	}
 	var answers []string
 	right := 0
-	for _, q := range quizKeys[quiz] {
-		a := q.correct
-		if r.Float64() > 0.55+0.45*skill {
-			a = wrongAnswer(r, q)
+	for i, q := range keys {
+		ans := q.correct
+		if wrong[i] {
+			ans = wrongAnswer(r, q)
 		} else {
 			right++
 		}
-		answers = append(answers, q.id+": "+a)
+		answers = append(answers, q.id+": "+ans)
 	}
 	claimed := right
-	if r.Float64() < 0.1 {
-		claimed = len(quizKeys[quiz]) // a tampered score
+	if a.tampered {
+		claimed = len(keys)
 	}
-	t := newTicket(ticket.QuizResult, "[Quiz result]: "+quiz, "", "", author, c)
+	author := user(a.who)
+	t := newTicket(ticket.QuizResult, "[Quiz result]: "+a.quiz, "", "", author, c)
 	t.Fields = map[string]string{
-		"quiz_id": quiz,
+		"quiz_id": a.quiz,
 		"answers": strings.Join(answers, "\n"),
-		"score":   fmt.Sprintf("%d/%d", claimed, len(quizKeys[quiz])),
+		"score":   fmt.Sprintf("%d/%d", claimed, len(keys)),
 	}
 	t.Events = append(t.Events,
 		ticket.Event{Kind: ticket.Labeled, At: c, Actor: author, Label: "quiz-result"},
@@ -379,6 +410,40 @@ func (g *gen) quizResult(c time.Time) {
 		ticket.Event{Kind: ticket.ClosedEv, At: c.Add(45 * time.Second), Actor: ghBot, StateReason: ticket.Completed},
 	)
 	g.add(*t)
+}
+
+// catchUp adds the planned attempts that the random quiz-result slots
+// have not reached by step i of n, between the ticket just made and the
+// next one at next: the training plan is finished by the last step.
+func (g *gen) catchUp(i, n int, next time.Time) {
+	// Done before the last random ticket, so that none comes after the
+	// last day's tickets.
+	if !g.plan || i >= n-1 {
+		return
+	}
+	target := min(len(trainingPlan), g.plannedBefore+(len(trainingPlan)-g.plannedBefore)*(i+1)/(n-1))
+	// A second submission follows its attempt at once, whoever filed it.
+	target = max(target, g.planned)
+	for target < len(trainingPlan) && trainingPlan[target].again {
+		target++
+	}
+	k := target - g.planned
+	if k <= 0 {
+		return
+	}
+	last := g.tickets[len(g.tickets)-1].CreatedAt
+	step := next.Sub(last) / time.Duration(k+1)
+	for j := 1; g.planned < target; j++ {
+		at := last.Add(step * time.Duration(j)).Truncate(time.Second)
+		a := trainingPlan[g.planned]
+		if a.again {
+			// Submitted again a few minutes after the attempt before.
+			prev := g.tickets[len(g.tickets)-1].CreatedAt
+			at = prev.Add(min(6*time.Minute, next.Sub(prev)/2)).Truncate(time.Second)
+		}
+		g.planned++
+		g.submit(a, at)
+	}
 }
 
 // endOfPeriod adds the last day's tickets: answered within the last 24 h

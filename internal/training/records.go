@@ -179,7 +179,17 @@ func Catalogue(cfg *config.Config, curricula, modules []*document.Document) ([]C
 	for _, d := range modules {
 		byID[d.ID()] = d
 	}
-	// Curricula order the modules; modules no curriculum names follow.
+	// Curricula order the modules, those for on call first; modules no
+	// curriculum names follow.
+	slices.SortStableFunc(cs, func(a, b Curriculum) int {
+		switch {
+		case a.OnCall == b.OnCall:
+			return 0
+		case a.OnCall:
+			return -1
+		}
+		return 1
+	})
 	for _, c := range cs {
 		for _, id := range c.Modules {
 			if d := byID[id]; d != nil {
