@@ -226,9 +226,11 @@ func GradeAll(subs []Submission, keys KeyFinder, retake time.Duration) []Verdict
 	last := map[[2]string]Verdict{}
 	out := make([]Verdict, 0, len(subs))
 	for _, s := range subs {
-		v := retakeCheck(s, last, retake)
-		if v.Status == "" {
-			v = Grade(s, keys)
+		// Only an attempt that could be graded is held to the interval:
+		// a malformed one is said to be malformed.
+		v := Grade(s, keys)
+		if soon := retakeCheck(s, last, retake); soon.Status != "" && (v.Status == Passed || v.Status == Failed) {
+			v = soon
 		}
 		if v.Status == Passed || v.Status == Failed {
 			v.RetakeFrom = s.At.Add(retake)
