@@ -104,12 +104,14 @@ func LoadSite(o SiteOptions) (*Site, error) {
 	so := sitegen.Options{RepoDir: o.Root, Config: cfg, AsOf: asOf, Lint: sum, Reviews: reviews, Postmortems: map[int]string{}}
 	// The site titles and finds every document as lint and the
 	// scorecards do.
-	// A quiz page shows what quiz.PageOf allows: an exam, no answer key.
+	// A quiz page shows what quiz.PageFor allows: an exam, by its own
+	// mode or its curriculum's, no answer key.
 	so.Quizzes = map[string]any{}
+	exams := training.ExamQuizzes(repo.r.OfKind("curriculum"), repo.r.OfKind("module"))
 	for _, d := range docs {
 		so.Documents = append(so.Documents, sitegen.DocumentRef{Path: d.Path, Kind: d.Kind, ID: d.ID(), Title: d.Title()})
 		if d.Kind == "quiz" {
-			so.Quizzes[d.Path] = quiz.PageOf(d)
+			so.Quizzes[d.Path] = quiz.PageFor(d, exams[d.ID()])
 		}
 	}
 	pms, warnings := postmortem.ReadAll(repo.postmortems())

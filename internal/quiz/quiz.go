@@ -324,8 +324,16 @@ type PageOption struct {
 
 // PageOf returns what the page of a quiz document may show, with the
 // version of the file (Version) that a submission names.
-func PageOf(d *document.Document) Page {
+func PageOf(d *document.Document) Page { return PageFor(d, false) }
+
+// PageFor is PageOf for a quiz that a curriculum may hold to exam mode
+// (its quiz_mode): exam makes the page an exam whatever the quiz's own
+// mode, never the other way round.
+func PageFor(d *document.Document, exam bool) Page {
 	q := Parse(d)
+	if exam {
+		q.Mode = Exam
+	}
 	practice := q.Mode == Practice
 	p := Page{ID: q.ID, Version: Version(d.Source), Mode: q.Mode, PassMark: q.PassMark, Shuffle: q.Shuffle,
 		Intro: q.Intro, Questions: []PageQuestion{}}

@@ -163,6 +163,14 @@ func TestPageOf(t *testing.T) {
 	if got := PageOf(d).Questions[0].Explanation; got != "`failed_count` rising\nmeans trouble.\n\nSee [the runbook](../r.md)." {
 		t.Errorf("explanation = %q", got)
 	}
+	// A curriculum in exam mode makes the practice quiz an exam; it
+	// never makes an exam practice.
+	if p := PageFor(d, true); p.Mode != Exam || p.Questions[0].Explanation != "" || p.Questions[0].Options[1].Correct {
+		t.Errorf("practice quiz held to exam mode = %+v", p)
+	}
+	if p := PageFor(d, false); p.Mode != Practice || !p.Questions[0].Options[1].Correct {
+		t.Errorf("practice quiz = %+v", p)
+	}
 	// A mode the schema rejects publishes no key.
 	d, _ = document.Parse("training/quizzes/exam.md", []byte(strings.Replace(examSrc, "mode: exam", "mode: exams", 1)))
 	if p := PageOf(d); p.Mode != Exam || p.Questions[0].Options[1].Correct {

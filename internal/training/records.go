@@ -467,3 +467,24 @@ func (r *Records) Only(login, team string) (*Records, error) {
 	}
 	return &out, nil
 }
+
+// ExamQuizzes are the ids of the quizzes that a curriculum in use holds
+// to exam mode (quiz_mode: exam): those of its modules.
+func ExamQuizzes(curricula, modules []*document.Document) map[string]bool {
+	quizOf := map[string]string{}
+	for _, m := range modules {
+		quizOf[m.ID()] = m.String("quiz")
+	}
+	out := map[string]bool{}
+	for _, c := range curricula {
+		if st := c.String("status"); (st != "" && st != "active") || c.String("quiz_mode") != "exam" {
+			continue
+		}
+		for _, id := range c.Strings("modules") {
+			if q := quizOf[id]; q != "" {
+				out[q] = true
+			}
+		}
+	}
+	return out
+}

@@ -181,3 +181,19 @@ func TestBuildRecords(t *testing.T) {
 		t.Errorf("Only(zed): %v", err)
 	}
 }
+
+func TestExamQuizzes(t *testing.T) {
+	curricula := []*document.Document{
+		parseDoc(t, "curriculum", "c/a.md", "---\nid: a\nstatus: active\nquiz_mode: exam\nmodules: [m1, m3]\n---\n"),
+		parseDoc(t, "curriculum", "c/b.md", "---\nid: b\nstatus: retired\nquiz_mode: exam\nmodules: [m2]\n---\n"),
+		parseDoc(t, "curriculum", "c/c.md", "---\nid: c\nmodules: [m2]\n---\n"),
+	}
+	modules := []*document.Document{
+		parseDoc(t, "module", "m/m1.md", "---\nid: m1\nquiz: q1\n---\n"),
+		parseDoc(t, "module", "m/m2.md", "---\nid: m2\nquiz: q2\n---\n"),
+		parseDoc(t, "module", "m/m3.md", "---\nid: m3\n---\n"),
+	}
+	if got := fmt.Sprint(ExamQuizzes(curricula, modules)); got != "map[q1:true]" {
+		t.Errorf("exam quizzes: %s, want q1 only (b is retired, c practice, m3 has no quiz)", got)
+	}
+}
