@@ -67,17 +67,6 @@ func certState(c training.Certification) string {
 	}
 }
 
-// onCallGaps are the on-call people with required modules missing.
-func onCallGaps(r *training.Records) []training.Person {
-	var out []training.Person
-	for _, p := range r.People {
-		if p.OnCall && len(p.Gaps) > 0 {
-			out = append(out, p)
-		}
-	}
-	return out
-}
-
 // TrainingText writes the records for a terminal: certifications, due
 // and expired, on-call gaps and the skills matrix.
 func TrainingText(w io.Writer, r *training.Records) error {
@@ -94,7 +83,7 @@ func TrainingText(w io.Writer, r *training.Records) error {
 		ew.err = err
 	}
 	ew.printf("\nOn call without the training\n")
-	gaps := onCallGaps(r)
+	gaps := r.OnCallGaps()
 	if len(gaps) == 0 {
 		ew.printf("  none: everyone on call holds every module their curricula require\n")
 	}
@@ -143,7 +132,7 @@ func TrainingMarkdown(w io.Writer, r *training.Records) error {
 		ew.printf("%s\n", strings.Join(due, "\n"))
 	}
 	ew.printf("\n### On call without the training\n\n")
-	gaps := onCallGaps(r)
+	gaps := r.OnCallGaps()
 	if len(gaps) == 0 {
 		ew.printf("None: everyone on call holds every module their curricula require.\n")
 	}

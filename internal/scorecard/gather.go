@@ -161,4 +161,3 @@ func intField(d *document.Document, key string) (int, bool) {
 	n, err := strconv.Atoi(strings.TrimSpace(fmt.Sprint(v)))
 	return n, err == nil
 }
-

@@ -101,4 +101,3 @@ type Incident struct {
 	Service  string
 	Severity string
 }
-

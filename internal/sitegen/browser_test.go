@@ -183,6 +183,25 @@ func TestBrowserScorecard(t *testing.T) {
 	axeCheck(t, ctx)
 }
 
+// TestBrowserTrainingPage: the records read in a browser: the matrix has
+// a row per person and a column per module, each cell says its state in
+// text as well as a sign, and axe finds nothing.
+func TestBrowserTrainingPage(t *testing.T) {
+	ctx, base := browse(t)
+	open(t, ctx, base+"/training/")
+	if n := eval[int](t, ctx, `document.querySelectorAll("table.matrix tbody tr").length`); n != 3 {
+		t.Errorf("%d matrix rows, want 3 (Ana, Cy, Bo)", n)
+	}
+	if got := eval[string](t, ctx, `[...document.querySelectorAll("table.matrix tbody tr")].find(r => r.querySelector("th").textContent.startsWith("Ana")).querySelector("td").textContent.replace(/\s+/g, " ").trim()`); got != "✓ 100 % passed, required" {
+		t.Errorf("Ana's cell reads %q", got)
+	}
+	if got := eval[string](t, ctx, `document.querySelector("progress").value + ""`); got != "50" {
+		t.Errorf("curriculum progress = %s, want 50", got)
+	}
+	noCSPViolations(t, ctx)
+	axeCheck(t, ctx)
+}
+
 func TestBrowserRunbookAndFeedbackLink(t *testing.T) {
 	ctx, base := browse(t)
 	open(t, ctx, base+"/runbooks/postgres-disk-full/")

@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -20,6 +21,7 @@ import (
 	"github.com/opsqa/opsqa/internal/review"
 	"github.com/opsqa/opsqa/internal/scorecard"
 	"github.com/opsqa/opsqa/internal/ticket"
+	"github.com/opsqa/opsqa/internal/training"
 )
 
 var asOf = time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)
@@ -91,7 +93,8 @@ func sampleOptions(t testing.TB, dest string) Options {
 		t.Fatal(err)
 	}
 	return Options{
-		RepoDir: repo, Config: cfg, Destination: dest, AsOf: asOf,
+		Training: sampleTraining(cfg, docs.Docs()),
+		RepoDir:  repo, Config: cfg, Destination: dest, AsOf: asOf,
 		Reviews:   review.All(docs.Docs(), cfg, asOf),
 		Documents: documents(docs.Docs()),
 		Quizzes:   quizPages(docs.Docs()),
@@ -100,6 +103,22 @@ func sampleOptions(t testing.TB, dest string) Options {
 		Lint:        &LintSummary{Files: 7, Errors: 0, Warnings: 2},
 		Postmortems: map[int]string{14: "content/postmortems/2026-05-09-postgres-disk-full.md"},
 	}
+}
+
+// sampleTraining are the records of two quiz results: Ana passed 190
+// days ago (the curriculum recertifies every 200 days, so she is due),
+// Cy, whose name is hostile, failed.
+func sampleTraining(cfg *config.Config, docs []*document.Document) *training.Records {
+	byKind := map[string][]*document.Document{}
+	for _, d := range docs {
+		byKind[d.Kind] = append(byKind[d.Kind], d)
+	}
+	cs, ms := training.Catalogue(cfg, byKind["curriculum"], byKind["module"])
+	subs := []training.Submission{
+		{Issue: 90, Author: "ana", At: asOf.AddDate(0, 0, -190), QuizID: "basics-quiz", Answers: "mttr-target: b\nincident-fields: a,b"},
+		{Issue: 91, Author: "cy", At: asOf.AddDate(0, 0, -3), QuizID: "basics-quiz", Answers: "mttr-target: a\nincident-fields: c"},
+	}
+	return training.Build(cfg, cs, ms, training.GradeAll(subs, training.RepoKeys("", byKind["quiz"]), 0), asOf)
 }
 
 // documents are the documents' titles and ids, as the pipeline gives them.
@@ -367,4 +386,37 @@ func TestDataFiles(t *testing.T) {
 			t.Errorf("missing data file %s", f)
 		}
 	}
+}
+
+// TestTrainingPage: the training page shows the records' verdicts in
+// words: who is due, who on call lacks which module, each curriculum's
+// progress and the skills matrix; a hostile name is escaped.
+func TestTrainingPage(t *testing.T) {
+	page := readPage(t, "training/index.html")
+	page = page[strings.Index(page, `<main`):strings.Index(page, `</main>`)]
+	for _, s := range []string{
+		`1 / 2</strong>`, // on call and trained: Ana of Ana and Cy
+		`<tr class="cert-due"><th scope="row">Ana</th>`,
+		`<span class="cert-state">Due</span> ` + asOf.AddDate(0, 0, 10).Format("2006-01-02"),
+		`<a href="/training/curricula/on-call/">New on-call engineer</a>`,
+		`1 of 2 modules held (50 %)`,
+		`Certified 0 · Due 1 · Expired 0 · In progress 1`,
+		`<a href="/training/modules/basics/">On-call basics</a></th>`, // matrix column
+		`<td class="skill skill-passed required">`,
+		`<span aria-hidden="true">✗</span> 0 %`,
+		`failed, required`,
+		`&lt;img src=x onerror=alert(1)>Cy`, // minified: only "<" needs escaping
+	} {
+		mustContain(t, page, s)
+	}
+	mustNotContain(t, page, `<img src=x`)
+	// Cy lacks the module: the gap links to the quiz to take.
+	if !regexp.MustCompile(`(?s)<ul class="gaps">.*Cy</strong>.*<a href="/training/quizzes/basics-quiz/">On-call basics</a>`).MatchString(page) {
+		t.Errorf("the on-call gap does not name Cy's missing module with its quiz:\n%s", page)
+	}
+	// Bo is not on call and has no curriculum: in the matrix, not in the gaps.
+	if strings.Contains(page[strings.Index(page, `class="gaps"`):strings.Index(page, `id="curricula-h"`)], ">Bo<") {
+		t.Error("Bo, not on call, is listed as an on-call gap")
+	}
+	mustContain(t, page, `<th scope="row">Bo</th>`)
 }

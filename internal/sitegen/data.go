@@ -150,6 +150,9 @@ func siteData(ms []mount, o *Options) (map[string]any, error) {
 		}
 	}
 	data["tickets"] = tickets
+	if o.Training != nil {
+		data["training"] = trainingData(o.Training)
+	}
 	if o.Metrics != nil {
 		data["metrics"] = o.Metrics
 	}

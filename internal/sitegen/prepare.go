@@ -101,6 +101,27 @@ func kindSections(ms []mount, cfg *config.Config) map[string]string {
 	return out
 }
 
+// trainingSection is the site section that shows the training records
+// (a page typed "training"): the training/ folder that holds the training
+// collections, as in the starter; else, when there are curricula to
+// report on, one made for them (made), at /training unless a collection
+// is published there.
+func trainingSection(ms []mount, o *Options) (p string, made bool) {
+	kinds := mapValues(kindSections(ms, o.Config))
+	for _, k := range kinds {
+		if strings.HasPrefix(k, "/training/") && !slices.Contains(kinds, "/training") {
+			return "/training", false
+		}
+	}
+	if o.Training == nil || len(o.Training.Curricula) == 0 {
+		return "", false
+	}
+	if slices.Contains(kinds, "/training") {
+		return "/training-records", true
+	}
+	return "/training", true
+}
+
 // prepare fills work with the Hugo project: the embedded files, the
 // generated configuration, section pages for the collections, the data
 // files and the scorecard badges.
@@ -111,6 +132,12 @@ func prepare(work string, o *Options) error {
 	ms := contentMounts(o.RepoDir, o.Config)
 	if err := writeSections(filepath.Join(work, "content-gen"), ms, o.Config); err != nil {
 		return err
+	}
+	if p, made := trainingSection(ms, o); made {
+		fm := fmt.Sprintf("---\ntitle: %q\ntype: training\n---\n", "Training")
+		if err := writeFile(filepath.Join(work, "content-gen", filepath.FromSlash(p), "_index.md"), []byte(fm)); err != nil {
+			return err
+		}
 	}
 	if err := writeJSON(filepath.Join(work, generatedConfig), hugoConfig(work, ms, o)); err != nil {
 		return err
@@ -225,6 +252,9 @@ func hugoConfig(work string, ms []mount, o *Options) map[string]any {
 		if p := n["path"]; seen[p] && !slices.Contains(kinds, p) {
 			cascade = append(cascade, map[string]any{"type": path.Base(p), "target": map[string]any{"path": p}})
 		}
+	}
+	if p, made := trainingSection(ms, o); made {
+		nav = append(nav, map[string]string{"path": p})
 	}
 	nav = append(nav, map[string]string{"path": "/incidents"}, map[string]string{"path": "/scorecards"}, map[string]string{"path": "/search"})
 

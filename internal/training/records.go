@@ -140,6 +140,18 @@ func (r *Records) OnCallCurricula() []Curriculum {
 	return out
 }
 
+// OnCallGaps are the people on call who lack a module their curricula
+// require.
+func (r *Records) OnCallGaps() []Person {
+	var out []Person
+	for _, p := range r.People {
+		if p.OnCall && len(p.Gaps) > 0 {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
 // Person returns the person with a login (any case).
 func (r *Records) Person(login string) (*Person, bool) {
 	for i := range r.People {
