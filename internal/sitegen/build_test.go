@@ -420,3 +420,13 @@ func TestTrainingPage(t *testing.T) {
 	}
 	mustContain(t, page, `<th scope="row">Bo</th>`)
 }
+
+// TestCurriculumPageProgress: a curriculum's page lists the people it is
+// written for with their standing, from the same records.
+func TestCurriculumPageProgress(t *testing.T) {
+	page := readPage(t, "training/curricula/on-call/index.html")
+	mustContain(t, page, `<h2 id="progress-h">Who is on it</h2>`)
+	mustContain(t, page, `1 of 2 modules held (50 %)`)
+	mustContain(t, page, `<tr class="cert-due"><th scope="row">Ana</th><td>Operations</td><td>1 / 1</td>`)
+	mustContain(t, page, `<span class="cert-state">In progress</span>`)
+}

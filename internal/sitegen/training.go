@@ -55,13 +55,23 @@ type gapView struct {
 // required, in percent.
 type curriculumView struct {
 	training.Curriculum
-	Enrolled   int            `json:"enrolled"`
-	States     map[string]int `json:"states"`
-	Done       int            `json:"done"`
-	Total      int            `json:"total"`
-	Percent    int            `json:"percent"`
-	People     []string       `json:"people"`
-	InProgress []string       `json:"in_progress"`
+	Enrolled int            `json:"enrolled"`
+	States   map[string]int `json:"states"`
+	Done     int            `json:"done"`
+	Total    int            `json:"total"`
+	Percent  int            `json:"percent"`
+	// People are those written for the curriculum, with their standing.
+	People []enrolledView `json:"people"`
+}
+
+type enrolledView struct {
+	Login   string    `json:"login"`
+	Name    string    `json:"name"`
+	Team    string    `json:"team"`
+	State   string    `json:"state"`
+	Done    int       `json:"done"`
+	Total   int       `json:"total"`
+	Expires time.Time `json:"expires,omitzero"`
 }
 
 type moduleView struct {
@@ -86,7 +96,7 @@ func trainingData(r *training.Records) *trainingPage {
 	}
 	byID := map[string]*curriculumView{}
 	for _, c := range r.Curricula {
-		tp.Curricula = append(tp.Curricula, curriculumView{Curriculum: c, States: map[string]int{}, People: []string{}, InProgress: []string{}})
+		tp.Curricula = append(tp.Curricula, curriculumView{Curriculum: c, States: map[string]int{}, People: []enrolledView{}})
 	}
 	for i := range tp.Curricula {
 		byID[tp.Curricula[i].ID] = &tp.Curricula[i]
@@ -106,10 +116,7 @@ func trainingData(r *training.Records) *trainingPage {
 				cv.States[c.State]++
 				cv.Done += c.Done
 				cv.Total += c.Total
-				cv.People = append(cv.People, p.Login)
-				if c.State == training.InProgress {
-					cv.InProgress = append(cv.InProgress, p.Login)
-				}
+				cv.People = append(cv.People, enrolledView{Login: p.Login, Name: cmp.Or(p.Name, p.Login), Team: p.Team, State: c.State, Done: c.Done, Total: c.Total, Expires: c.Expires.UTC()})
 			}
 			if c.State == training.Due || c.State == training.Expired {
 				tp.Renewals = append(tp.Renewals, renewalView{
