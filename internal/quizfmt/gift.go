@@ -1,11 +1,13 @@
 package quizfmt
 
 import (
+	"bytes"
 	"regexp"
 	"strconv"
 	"strings"
 
 	"github.com/opsqa/opsqa/internal/diag"
+	"github.com/opsqa/opsqa/internal/document"
 	"github.com/opsqa/opsqa/internal/quiz"
 )
 
@@ -169,7 +171,19 @@ func formatOf(t text, def string) (text, string) {
 // any. Questions opsqa cannot represent are skipped with a warning;
 // nothing in src makes it panic.
 func ReadGIFT(name string, src []byte) (*quiz.Quiz, []diag.Diagnostic) {
-	r := &giftReader{ix: newLineIndex(name, src), ids: ids{}, q: &quiz.Quiz{Shuffle: true}}
+	src = bytes.TrimPrefix(src, []byte("\ufeff"))
+	r := &giftReader{ix: newLineIndex(name, src), ids: newIDs(), q: &quiz.Quiz{Shuffle: true}}
+	switch {
+	case len(src) > document.MaxSize:
+		r.f.add(diag.Position{File: name}, diag.Error, "split the file", "file is %d bytes, larger than the %d-byte limit for a quiz", len(src), document.MaxSize)
+		return r.q, r.f.ds
+	case bytes.IndexByte(src, 0) >= 0:
+		r.f.add(r.ix.pos(bytes.IndexByte(src, 0)), diag.Error, "convert a GIFT text file", "file contains a NUL byte: it is binary, not GIFT text")
+		return r.q, r.f.ds
+	case diag.InvalidUTF8At(src) < len(src):
+		r.f.add(r.ix.pos(diag.InvalidUTF8At(src)), diag.Error, "save the file as UTF-8, as Moodle writes GIFT", "invalid UTF-8: the file is not GIFT text")
+		return r.q, r.f.ds
+	}
 	// Blocks are runs of lines that are not blank.
 	start := -1
 	for lineStart := 0; lineStart <= len(src); {
@@ -197,7 +211,7 @@ func ReadGIFT(name string, src []byte) (*quiz.Quiz, []diag.Diagnostic) {
 type giftReader struct {
 	ix  *lineIndex
 	f   findings
-	ids ids
+	ids *ids
 	q   *quiz.Quiz
 	n   int
 	// start is where the question being read starts.

@@ -4,6 +4,7 @@ import (
 	"html"
 	"regexp"
 	"strings"
+	"unicode"
 )
 
 // escapeMarkdown makes plain text read as itself in Markdown: inline
@@ -13,8 +14,9 @@ func escapeMarkdown(s string) string {
 	lines := strings.Split(s, "\n")
 	for i, l := range lines {
 		var b strings.Builder
-		for _, r := range l {
-			if strings.ContainsRune("\\`*_[]<>{}#~|&", r) {
+		rs := []rune(l)
+		for j, r := range rs {
+			if needsEscape(rs, j) {
 				b.WriteByte('\\')
 			}
 			b.WriteRune(r)
@@ -27,11 +29,39 @@ func escapeMarkdown(s string) string {
 	return strings.Join(lines, "\n")
 }
 
+// needsEscape tells whether rs[j] would be Markdown syntax where it is.
+// Only what can be is escaped, so that the text stays readable: an
+// underscore inside a word, a lone tilde or an ampersand before a space
+// are text already.
+func needsEscape(rs []rune, j int) bool {
+	at := func(k int) rune {
+		if k < 0 || k >= len(rs) {
+			return ' '
+		}
+		return rs[k]
+	}
+	word := func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }
+	switch r := rs[j]; r {
+	case '\\', '`', '*', '[', ']', '<':
+		return true
+	case '_':
+		return !word(at(j-1)) || !word(at(j+1))
+	case '~':
+		return at(j-1) == '~' || at(j+1) == '~'
+	case '&':
+		return at(j+1) == '#' || word(at(j+1))
+	case '#':
+		return j == 0 || strings.TrimSpace(string(rs[:j])) == ""
+	}
+	return false
+}
+
 // listMarker and numberedMarker match the start of a line that Markdown
-// would read as a list item, a setext underline or a thematic break: the
+// would read as a list item, a quote, a setext underline or a thematic
+// break: the
 // marker is escaped.
 var (
-	listMarker     = regexp.MustCompile(`^(\s*)([-+=])`)
+	listMarker     = regexp.MustCompile(`^(\s*)([-+=>])`)
 	numberedMarker = regexp.MustCompile(`^(\s*\d{1,9})([.)])`)
 )
 

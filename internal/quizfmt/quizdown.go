@@ -83,7 +83,7 @@ func readQuizdownBody(name string, src []byte, q *quiz.Quiz, f findings, shift i
 			f.add(d.FrontMatterPos(), diag.Info, "", "unknown quizdown option %s; left out", k)
 		}
 	}
-	r := &quizdownReader{d: d, f: &f, pos: pos, ids: ids{}, q: q}
+	r := &quizdownReader{d: d, f: &f, pos: pos, ids: newIDs(), q: q}
 	root := d.Markdown()
 	var cur []ast.Node
 	var head *ast.Heading
@@ -114,7 +114,7 @@ type quizdownReader struct {
 	d   *document.Document
 	f   *findings
 	pos func(int) diag.Position
-	ids ids
+	ids *ids
 	q   *quiz.Quiz
 	n   int
 }

@@ -110,12 +110,18 @@ func FileID(name string) string {
 	return Slug(base, 80)
 }
 
-// ids hands out question ids, unique within one quiz.
-type ids map[string]bool
+// ids hands out question ids, unique within one quiz: taken are the ids
+// given, next the suffix to try next for a base id.
+type ids struct {
+	taken map[string]bool
+	next  map[string]int
+}
+
+func newIDs() *ids { return &ids{taken: map[string]bool{}, next: map[string]int{}} }
 
 // make returns the id for a question: from its name when it has one, else
 // from its text, else q-N; a taken id gets -2, -3 ….
-func (u ids) make(name, text string, n int) string {
+func (u *ids) make(name, text string, n int) string {
 	id := Slug(name, 48)
 	if id == "" {
 		id = Slug(text, 40)
@@ -124,10 +130,12 @@ func (u ids) make(name, text string, n int) string {
 		id = "q-" + strconv.Itoa(n)
 	}
 	base := id
-	for i := 2; u[id]; i++ {
-		id = base + "-" + strconv.Itoa(i)
+	for u.taken[id] {
+		u.next[base] = max(u.next[base], 2)
+		id = base + "-" + strconv.Itoa(u.next[base])
+		u.next[base]++
 	}
-	u[id] = true
+	u.taken[id] = true
 	return id
 }
 
