@@ -19,7 +19,7 @@ const module = "github.com/opsqa/opsqa/"
 var layout = map[string][]string{
 	"cmd/opsqa":                      {"internal/cli"},
 	"internal/cli":                   {"internal/config", "internal/githubsync", "internal/issueform", "internal/pipeline", "internal/report", "internal/scaffold", "internal/schema", "internal/ticket", "internal/version", "schemas"},
-	"internal/pipeline":              {"internal/adopt", "internal/alerting", "internal/atomicfile", "internal/codeowners", "internal/config", "internal/diag", "internal/document", "internal/kpi", "internal/lint", "internal/postmortem", "internal/quiz", "internal/repository", "internal/review", "internal/scorecard", "internal/sitegen", "internal/starter", "internal/ticket", "internal/training", "internal/issueform"},
+	"internal/pipeline":              {"internal/adopt", "internal/alerting", "internal/atomicfile", "internal/codeowners", "internal/config", "internal/diag", "internal/document", "internal/kpi", "internal/lint", "internal/postmortem", "internal/quiz", "internal/quizfmt", "internal/repository", "internal/review", "internal/scorecard", "internal/sitegen", "internal/starter", "internal/ticket", "internal/training", "internal/issueform"},
 	"internal/adopt":                 {"internal/alerting", "internal/config", "internal/document", "internal/repository", "internal/schema"},
 	"internal/starter":               nil,
 	"internal/version":               nil,
@@ -38,6 +38,7 @@ var layout = map[string][]string{
 	"internal/codeowners":            {"internal/config", "internal/document"},
 	"internal/suppress":              {"internal/diag", "internal/document"},
 	"internal/quiz":                  {"internal/document"},
+	"internal/quizfmt":               {"internal/diag", "internal/document", "internal/quiz"},
 	"internal/document":              {"internal/diag"},
 	"internal/schema":                {"internal/diag", "schemas"},
 	"internal/scaffold":              {"internal/config"},

@@ -60,6 +60,7 @@ recertification-due issues (recertify).`,
 	f.StringVar(&opts.Person, "person", "", "only this GitHub login")
 	f.StringVar(&opts.Team, "team", "", "only this team (its id in opsqa.yaml)")
 	cmd.AddCommand(newTrainingGradeCmd(env, nil))
+	cmd.AddCommand(newTrainingConvertCmd(env, nil))
 	return cmd
 }
 

@@ -9,7 +9,8 @@ import (
 	"github.com/opsqa/opsqa/internal/quiz"
 )
 
-// WriteGIFT exports a parsed quiz document to GIFT, for Moodle: the quiz's
+// WriteGIFT exports a parsed quiz document to GIFT, for Moodle, and says
+// how many questions it exported: the quiz's
 // title as the category, each question named by its id, its texts in
 // [markdown] as written, its explanation as the general feedback (####).
 //
@@ -25,18 +26,32 @@ import (
 // one of two), where opsqa gives none. GIFT has no all-or-nothing
 // multiple-answer question to say otherwise.
 //
-// Problems are returned for what Moodle will not read as written: more
-// than ten correct options give weights off Moodle's list of grades.
-func WriteGIFT(q *quiz.Quiz) ([]byte, []quiz.Problem) {
+// Problems are returned for what Moodle would not read as opsqa does: a
+// question with fewer than two options or no correct one (or, single
+// choice, more than one) is left out, and more than ten correct options
+// give weights off Moodle's list of grades.
+func WriteGIFT(q *quiz.Quiz) (gift []byte, exported int, problems []quiz.Problem) {
 	var b bytes.Buffer
-	var problems []quiz.Problem
 	fmt.Fprintf(&b, "// %s (%s), exported by opsqa from the quiz's answer key.\n", oneLine(q.Title, 200), q.ID)
 	if q.Title != "" {
 		fmt.Fprintf(&b, "$CATEGORY: $course$/top/%s\n", strings.ReplaceAll(escapeGIFT(oneLine(q.Title, 200)), "/", "//"))
 	}
 	for _, qu := range q.Questions {
-		fmt.Fprintf(&b, "\n::%s::[markdown]%s {\n", escapeGIFT(qu.ID), escapeGIFT(qu.Markdown))
 		k := len(qu.Correct())
+		skip := ""
+		switch {
+		case len(qu.Options) < 2:
+			skip = "it has fewer than two options"
+		case k == 0:
+			skip = "it has no correct option"
+		case !qu.Multiple && k > 1:
+			skip = fmt.Sprintf("it is single choice with %d correct options", k)
+		}
+		if skip != "" {
+			problems = append(problems, quiz.Problem{Offset: qu.Offset, Message: fmt.Sprintf("question %q not exported: %s", qu.ID, skip)})
+			continue
+		}
+		fmt.Fprintf(&b, "\n::%s::[markdown]%s {\n", escapeGIFT(qu.ID), escapeGIFT(qu.Markdown))
 		weight := ""
 		if qu.Multiple {
 			if k > 10 {
@@ -64,8 +79,9 @@ func WriteGIFT(q *quiz.Quiz) ([]byte, []quiz.Problem) {
 			b.WriteString("\t####" + escapeGIFT(e) + "\n")
 		}
 		b.WriteString("}\n")
+		exported++
 	}
-	return b.Bytes(), problems
+	return b.Bytes(), exported, problems
 }
 
 func roundTo(x float64, places int) float64 {

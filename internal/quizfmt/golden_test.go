@@ -55,7 +55,7 @@ func TestGolden(t *testing.T) {
 			for _, d := range ds {
 				fmt.Fprintf(&fs, "%s\n", d)
 			}
-			gift, problems := WriteGIFT(parseQuiz(t, "x.md", doc))
+			gift, _, problems := WriteGIFT(parseQuiz(t, "x.md", doc))
 			if len(problems) > 0 {
 				t.Errorf("export: %v", problems)
 			}
@@ -99,7 +99,7 @@ func TestGIFTStable(t *testing.T) {
 		t.Run(filepath.Base(file), func(t *testing.T) {
 			_, _, doc := imported(t, file)
 			first := parseQuiz(t, "first.md", doc)
-			gift, _ := WriteGIFT(first)
+			gift, _, _ := WriteGIFT(first)
 			again, ds := ReadGIFT("first.gift", gift)
 			for _, d := range ds {
 				if d.Severity != diag.Info {
@@ -109,7 +109,7 @@ func TestGIFTStable(t *testing.T) {
 			again.ID = first.ID
 			second := parseQuiz(t, "second.md", WriteQuiz(again, Meta{}))
 			sameQuestions(t, "GIFT → quiz → GIFT → quiz", second, first)
-			if gift2, _ := WriteGIFT(second); !bytes.Equal(gift2, gift) {
+			if gift2, _, _ := WriteGIFT(second); !bytes.Equal(gift2, gift) {
 				t.Errorf("second export differs:\n%s\nwant\n%s", gift2, gift)
 			}
 		})

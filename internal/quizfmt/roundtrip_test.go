@@ -63,7 +63,7 @@ func TestRepositoryQuizzesThroughGIFT(t *testing.T) {
 				t.Fatal(err)
 			}
 			orig := parseQuiz(t, file, src)
-			gift, problems := WriteGIFT(orig)
+			gift, _, problems := WriteGIFT(orig)
 			if len(problems) > 0 {
 				t.Errorf("export: %v", problems)
 			}
@@ -77,7 +77,7 @@ func TestRepositoryQuizzesThroughGIFT(t *testing.T) {
 			}
 			back := parseQuiz(t, "back.md", WriteQuiz(imported, Meta{}))
 			sameQuestions(t, "quiz → GIFT → quiz", back, orig)
-			again, _ := WriteGIFT(back)
+			again, _, _ := WriteGIFT(back)
 			if string(again) != string(gift) {
 				t.Errorf("GIFT → quiz → GIFT changed it:\n%s\nwant\n%s", again, gift)
 			}
