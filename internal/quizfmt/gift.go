@@ -107,8 +107,8 @@ func (t text) offset(def int) int {
 	return t[0].off
 }
 
-// block is one question's lines: comment lines are blanked, as Moodle
-// does, and escapes are resolved.
+// giftBlock is one question's lines: comment lines are blanked, as
+// Moodle does, and escapes are resolved.
 func giftBlock(src []byte, start, end int) text {
 	var t text
 	for lineStart := start; lineStart < end; {
@@ -218,12 +218,12 @@ type giftReader struct {
 	start int
 }
 
-// answer is one answer of a multiple-choice block.
+// giftAnswer is one answer of a multiple-choice block; = is a weight of
+// 100.
 type giftAnswer struct {
 	text     string // Markdown
 	feedback string // Markdown
 	weight   float64
-	full     bool // written with =
 	off      int
 }
 
@@ -356,7 +356,7 @@ func (r *giftReader) multichoice(at diag.Position, what, name, stem string, bloc
 		a := cur.trim()
 		ga := giftAnswer{off: a.offset(0)}
 		if a[0].b == '=' {
-			ga.full, ga.weight = true, 100
+			ga.weight = 100
 			a = a[1:]
 		} else {
 			a = a[1:]

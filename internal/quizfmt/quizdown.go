@@ -211,7 +211,14 @@ func (r *quizdownReader) question(h *ast.Heading, blocks []ast.Node) {
 		skip("single-choice", fmt.Sprintf("%d answers are marked [x], and a single-choice question has one right answer", correct))
 		return
 	}
-	qu := newQuestion(r.ids.make("", stem, r.n), stem, !list.IsOrdered(), opts, explanation)
+	// A heading's {#id} is kept: the file may be read by opsqa already.
+	name := ""
+	if v, ok := h.AttributeString("id"); ok {
+		if b, ok := v.([]byte); ok {
+			name = string(b)
+		}
+	}
+	qu := newQuestion(r.ids.make(name, stem, r.n), stem, !list.IsOrdered(), opts, explanation)
 	qu.Offset = blockOffset(h)
 	r.q.Questions = append(r.q.Questions, qu)
 }

@@ -84,3 +84,26 @@ func TestRepositoryQuizzesThroughGIFT(t *testing.T) {
 		})
 	}
 }
+
+// TestRepositoryQuizzesAsQuizdown reads every quiz of the repository as
+// quizdown, the dialect the quiz format stays close to: the questions are
+// the same.
+func TestRepositoryQuizzesAsQuizdown(t *testing.T) {
+	files, _ := filepath.Glob("../../training/quizzes/*.md")
+	for _, file := range files {
+		t.Run(filepath.Base(file), func(t *testing.T) {
+			src, err := os.ReadFile(file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			orig := parseQuiz(t, file, src)
+			q, _ := ReadQuizdown(file, src)
+			q.ID = orig.ID
+			back := parseQuiz(t, "back.md", WriteQuiz(q, Meta{}))
+			sameQuestions(t, "quiz read as quizdown", back, orig)
+			if back.Intro != orig.Intro {
+				t.Errorf("intro %q, want %q", back.Intro, orig.Intro)
+			}
+		})
+	}
+}
