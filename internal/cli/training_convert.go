@@ -31,7 +31,8 @@ Import: a Moodle GIFT file or a quizdown-js Markdown file becomes a quiz
 document (front matter with the id, the title, status draft, today's
 last_reviewed, pass_mark 80; a heading with an {#id} per question, the options
 as a task list, the feedback as the explanation). Multiple choice, multiple
-answers and true/false questions convert; the others (short answer,
+answers and true/false questions convert (a missing word question with a
+_____ for its blank); the others (short answer,
 matching, numerical, essay, description, quizdown's sequence and pairs) are
 skipped, each with a warning at its file:line:col. What opsqa cannot keep,
 such as a partial credit, is a warning too. The owner is --owner; add the
@@ -39,8 +40,9 @@ description and module.
 
 Export (--to gift): a quiz document becomes GIFT for Moodle's question bank,
 each question named by its id, the explanation as its general feedback,
-multiple choice as a multiple-answer question whose weights grade as opsqa
-does (but that Moodle gives part marks for some of the right answers).
+multiple choice as a multiple-answer question weighted so that choosing a
+wrong option scores nothing, as in opsqa (Moodle still gives part marks for
+some of the right options and no wrong one, where opsqa gives none).
 
 --from is guessed from the file when left out: .gift and .txt are GIFT, a
 Markdown file with a pass_mark is a quiz, other Markdown is quizdown. The
