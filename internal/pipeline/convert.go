@@ -122,27 +122,25 @@ func Convert(o ConvertOptions) (*ConvertResult, error) {
 		return nil, configErrorf("quiz id %q is no slug (lower-case letters, digits and hyphens): pass --id", id)
 	}
 
-	var q *quiz.Quiz
-	doc, ds := []byte(nil), []diag.Diagnostic(nil)
+	var ds []diag.Diagnostic
 	if r.From == FormatQuiz {
 		d, pds := document.Parse(o.Name, src)
-		ds = append(ds, pds...)
-		if d == nil {
-			r.Diagnostics = ds
-			return r, nil
-		}
-		q = quiz.Parse(d)
-		for _, qu := range q.Questions {
-			for _, p := range qu.Problems {
-				ds = append(ds, diag.Diagnostic{Pos: d.BodyPos(p.Offset), Severity: diag.Warning, Rule: quizfmt.Rule, Message: p.Message})
+		ds = pds
+		if d != nil {
+			q := quiz.Parse(d)
+			for _, qu := range q.Questions {
+				for _, p := range qu.Problems {
+					ds = append(ds, diag.Diagnostic{Pos: d.BodyPos(p.Offset), Severity: diag.Warning, Rule: quizfmt.Rule, Message: p.Message})
+				}
 			}
+			r.Output, r.Questions, ds = exportGIFT(q, o.Name, d, ds)
 		}
-		r.Output, r.Questions, ds = exportGIFT(q, o.Name, d, ds)
 	} else {
 		read := quizfmt.ReadGIFT
 		if r.From == FormatQuizdown {
 			read = quizfmt.ReadQuizdown
 		}
+		var q *quiz.Quiz
 		q, ds = read(o.Name, src)
 		q.ID = id
 		if len(q.Questions) > 0 {
@@ -150,7 +148,7 @@ func Convert(o ConvertOptions) (*ConvertResult, error) {
 				ds = append(ds, diag.Diagnostic{Pos: diag.Position{File: o.Name}, Severity: diag.Info, Rule: quizfmt.Rule,
 					Message: "the quiz has no owner yet", Fix: "set owner: to a team id of opsqa.yaml, or pass --owner"})
 			}
-			doc = quizfmt.WriteQuiz(q, quizfmt.Meta{Owner: o.Owner, LastReviewed: o.Today})
+			doc := quizfmt.WriteQuiz(q, quizfmt.Meta{Owner: o.Owner, LastReviewed: o.Today})
 			r.Output, r.Questions = doc, len(q.Questions)
 			if r.To == FormatGIFT {
 				d, _ := document.Parse(o.Name, doc)
