@@ -29,10 +29,6 @@ const (
 	RuleEncoding    = "encoding"
 )
 
-// MaxSize is the largest file opsqa reads. Documents are hand-written;
-// anything larger is a mistake (a log pasted in, a binary renamed), and
-// reading it would cost memory for nothing.
-const MaxSize = 4 << 20
 
 // Document is one parsed file.
 type Document struct {
@@ -59,6 +55,8 @@ type Document struct {
 	// fmLine is the line of Source where the front matter text starts.
 	fmLine int
 	lines  []int
+	// overLimit is the finding for a document past one of the limits.
+	overLimit *diag.Diagnostic
 
 	// Parsed on first use, dropped by Release. Rules run in parallel
 	// across documents and a rule may read another document's headings (a
@@ -84,7 +82,16 @@ func Parse(path string, src []byte) (*Document, []diag.Diagnostic) {
 			Message: "empty document: it has no front matter",
 			Fix:     "start the file with a --- front matter block (opsqa new KIND ID writes one)"}}
 	}
-	return d, d.splitFrontMatter()
+	ds = d.splitFrontMatter()
+	if d.overLimit == nil {
+		d.overLimit = d.checkBody(d.Body, d.BodyOffset)
+	}
+	if d.overLimit != nil {
+		// Past a limit, the document is not read: one finding, and
+		// no rule spends the memory the limit protects.
+		return nil, []diag.Diagnostic{*d.overLimit}
+	}
+	return d, ds
 }
 
 // read checks what every file must be (a sane size, text, UTF-8) and
@@ -142,8 +149,10 @@ func (d *Document) splitFrontMatter() []diag.Diagnostic {
 	var yamlErr error
 	var fmText []byte
 	format := frontmatter.NewFormat("---", "---", func(data []byte, _ any) error {
-		yamlErr = yaml.Unmarshal(data, &node)
 		fmText = data
+		if d.overLimit = d.checkFrontMatter(data, fmStart); d.overLimit == nil {
+			yamlErr = yaml.Unmarshal(data, &node)
+		}
 		return nil
 	})
 	in := d.Source[:closingBound(d.Source, fmStart-1)]
@@ -159,11 +168,20 @@ func (d *Document) splitFrontMatter() []diag.Diagnostic {
 	}
 	d.BodyOffset = len(in) - len(rest)
 	d.Body = d.Source[d.BodyOffset:]
+	if dg := d.oddDelimiters(open, d.BodyOffset); dg != nil {
+		return []diag.Diagnostic{*dg}
+	}
 	if yamlErr != nil {
 		return []diag.Diagnostic{d.yamlSyntax(yamlErr, fmText)}
 	}
+	if d.overLimit != nil {
+		return nil
+	}
 	if len(node.Content) == 0 {
 		d.NoFrontMatter = true // an empty block is no front matter
+		return nil
+	}
+	if d.overLimit = d.checkKeys(node.Content[0]); d.overLimit != nil {
 		return nil
 	}
 	return d.setFrontMatter(node.Content[0], "front matter", RuleFrontMatter)
@@ -223,6 +241,35 @@ func openingDelimiter(src []byte) (open, next int) {
 		return -1, 0
 	}
 	return -1, 0
+}
+
+// oddDelimiters reports a --- line of the front matter (between from and
+// to) padded with a space other than ASCII's, such as a non-breaking
+// space: the split here takes it as a delimiter, as adrg/frontmatter
+// does, but Hugo does not, and the site build would fail on it.
+func (d *Document) oddDelimiters(from, to int) *diag.Diagnostic {
+	for off := from; off < to; {
+		end := bytes.IndexByte(d.Source[off:to], '\n')
+		if end < 0 {
+			end = to - off
+		}
+		line := string(d.Source[off : off+end])
+		if strings.TrimSpace(line) == "---" && strings.Trim(line, " \t\r") != "---" {
+			i := strings.Index(line, "---")
+			at := off
+			for j, r := range line {
+				if (j < i || j >= i+3) && r != ' ' && r != '\t' && r != '\r' {
+					at += j
+					dg := diag.Diagnostic{Pos: d.Pos(at), Severity: diag.Error, Rule: RuleFrontMatter,
+						Message: fmt.Sprintf("the front matter's --- line holds %U, a space the site's Markdown does not accept there", r),
+						Fix:     "write the line as --- alone"}
+					return &dg
+				}
+			}
+		}
+		off += end + 1
+	}
+	return nil
 }
 
 // yamlSyntax turns a YAML error into a finding. yaml.v3 reports only a

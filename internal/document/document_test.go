@@ -1,6 +1,7 @@
 package document
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"sync"
@@ -183,5 +184,56 @@ func TestRefShortcodeLinks(t *testing.T) {
 		if !slices.Equal(got, tc.want) {
 			t.Errorf("%s: links %q, want %q", tc.path, got, tc.want)
 		}
+	}
+}
+
+// TestLimits: a document past a limit is one finding at the place the
+// limit is passed, and is not read further.
+func TestLimits(t *testing.T) {
+	fm := "---\nid: x\n---\n\n"
+	var keys strings.Builder
+	keys.WriteString("---\nid: x\n")
+	for i := range MaxFrontMatterKeys + 5 {
+		fmt.Fprintf(&keys, "k%d: v\n", i)
+	}
+	keys.WriteString("---\n\nbody\n")
+	nested := ""
+	for i := range MaxNesting + 1 {
+		nested += strings.Repeat("  ", i) + "- item\n"
+	}
+	for _, tc := range []struct {
+		name, src, want string
+		line, col int
+	}{
+		{"brackets", fm + strings.Repeat(strings.Repeat("[", 1000)+"\n", MaxDelimiters/1000+1), "more than 100000 inline markup characters", 5 + MaxDelimiters/1000, 1},
+		{"emphasis", fm + "ok\n" + strings.Repeat(strings.Repeat("*_", 500)+"\n", MaxDelimiters/1000+1), "inline markup", 6 + MaxDelimiters/1000, 1},
+		{"line", fm + strings.Repeat("a", MaxLineLength+1), "line is 65537 bytes long, past the limit of 65536", 5, MaxLineLength + 1},
+		{"quotes", fm + strings.Repeat("> ", MaxNesting+1) + "deep\n", "nested 33 deep, past the limit of 32", 5, 1},
+		{"lists", fm + nested, "nested 33 deep", 5 + MaxNesting, 1},
+		{"front matter size", "---\nid: x\nnote: " + strings.Repeat("a", MaxFrontMatterSize) + "\n---\n", "front matter is 65549 bytes, past the limit of 65536", 2, 1},
+		{"keys", keys.String(), "front matter has more than 1000 keys", 1002, 1},
+		{"nbsp opening", "---\u00a0\nid: x\n---\n", "U+00A0", 1, 4},
+		{"nbsp closing", "---\nid: x\n---\u2003\n\nbody\n", "U+2003", 3, 4},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			d, ds := Parse("x.md", []byte(tc.src))
+			if len(ds) != 1 {
+				t.Fatalf("%d findings, want 1: %v", len(ds), ds)
+			}
+			if !strings.Contains(ds[0].Message, tc.want) || ds[0].Pos.Line != tc.line || ds[0].Pos.Column != tc.col {
+				t.Errorf("got %d:%d %s, want %d:%d %q", ds[0].Pos.Line, ds[0].Pos.Column, ds[0].Message, tc.line, tc.col, tc.want)
+			}
+			if strings.HasPrefix(tc.name, "nbsp") {
+				return
+			}
+			if d != nil {
+				t.Error("a document past a limit is returned for the rules to read")
+			}
+		})
+	}
+	// Below every limit: read as usual, code fences not counted as nesting.
+	ok := fm + "```yaml\n" + strings.Repeat(" ", 80) + "- deep: yaml\n```\n\n" + strings.Repeat("> ", MaxNesting) + "deep enough\n--- \n"
+	if d, ds := Parse("x.md", []byte(ok)); d == nil || len(ds) > 0 {
+		t.Errorf("a document within the limits: %v", ds)
 	}
 }
