@@ -23,6 +23,14 @@ import (
 	"github.com/opsqa/opsqa/internal/document"
 )
 
+// MaxOptions is the most options a question may have: a submission
+// names them by the letters a to z.
+const MaxOptions = 26
+
+// answerSyntax are the characters ParseAnswers reads as structure, which
+// a question id therefore may not hold.
+const answerSyntax = ":;,\n\r\t "
+
 // Quiz is a parsed quiz document.
 type Quiz struct {
 	ID       string `json:"id"`
@@ -103,6 +111,9 @@ func Parse(d *document.Document) *Quiz {
 		// the line's start, before the "##".
 		intro = min(intro, bytes.LastIndexByte(d.Body[:h.Offset], '\n')+1)
 		qu := Question{ID: h.ID, Explicit: h.Explicit, Text: h.Text, Offset: h.Offset, Markdown: markdown(h.Node, d.Body)}
+		if i := strings.IndexAny(qu.ID, answerSyntax); i >= 0 {
+			qu.Problems = append(qu.Problems, Problem{qu.Offset, fmt.Sprintf("question id %q holds %q, which the answers are written with (id: letters; …)", qu.ID, qu.ID[i:i+1])})
+		}
 		readBody(d, h.Node, &qu)
 		q.Questions = append(q.Questions, qu)
 	}
@@ -141,6 +152,10 @@ func readBody(d *document.Document, h *ast.Heading, qu *Question) {
 		if box == nil {
 			qu.Problems = append(qu.Problems, Problem{opt.Offset, "option has no [ ] or [x] checkbox"})
 			continue
+		}
+		if len(qu.Options) == MaxOptions {
+			qu.Problems = append(qu.Problems, Problem{opt.Offset, fmt.Sprintf("more than %d options: answers are written as the letters a to z", MaxOptions)})
+			break
 		}
 		opt.Correct = box.IsChecked
 		opt.Text = document.InlineText(item, d.Body)

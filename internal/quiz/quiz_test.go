@@ -1,6 +1,7 @@
 package quiz
 
 import (
+	"fmt"
 	"reflect"
 	"strings"
 	"testing"
@@ -175,5 +176,35 @@ func TestPageOf(t *testing.T) {
 	d, _ = document.Parse("training/quizzes/exam.md", []byte(strings.Replace(examSrc, "mode: exam", "mode: exams", 1)))
 	if p := PageOf(d); p.Mode != Exam || p.Questions[0].Options[1].Correct {
 		t.Errorf("mistyped mode = %+v", p)
+	}
+}
+
+// TestUngradableQuestions: a question a submission could not answer (more
+// options than letters, an id holding the answer syntax) is a problem at
+// its place, and the 27th option is not taken in.
+func TestUngradableQuestions(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("---\nid: q\n---\n\n## Many {#many}\n\n")
+	for i := range MaxOptions + 2 {
+		fmt.Fprintf(&b, "1. [ ] option %d\n", i)
+	}
+	b.WriteString("\n## Colon {#a:b}\n\n1. [x] yes\n1. [ ] no\n")
+	d, ds := document.Parse("q.md", []byte(b.String()))
+	if len(ds) > 0 {
+		t.Fatal(ds)
+	}
+	q := Parse(d)
+	if len(q.Questions) != 2 {
+		t.Fatalf("%d questions", len(q.Questions))
+	}
+	many := q.Questions[0]
+	if len(many.Options) != MaxOptions || len(many.Problems) != 1 || !strings.Contains(many.Problems[0].Message, "more than 26 options") {
+		t.Errorf("many: %d options, problems %v", len(many.Options), many.Problems)
+	} else if got := d.Pos(d.BodyOffset + many.Problems[0].Offset).Line; got != 7+MaxOptions {
+		t.Errorf("the problem is on line %d, want %d (the 27th option)", got, 7+MaxOptions)
+	}
+	colon := q.Questions[1]
+	if len(colon.Problems) != 1 || !strings.Contains(colon.Problems[0].Message, `question id "a:b" holds ":"`) {
+		t.Errorf("colon: %v", colon.Problems)
 	}
 }
