@@ -28,6 +28,7 @@ func Rules() []*Rule {
 		&reviewDateRule,
 		&processVersionRule,
 		&placeholderRule,
+		&shortcodesRule,
 		&suppressionRule,
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -121,22 +122,63 @@ func runHugo(work, command string, args []string) error {
 	defer hugoMu.Unlock()
 	all := append([]string{command, "--source", work, "--config", "hugo.toml," + generatedConfig,
 		"--cacheDir", filepath.Join(work, ".cache"), "--noBuildLock"}, args...)
-	if command == "build" {
-		// Hugo prints its banner and timings on standard output and its
-		// errors on standard error; a build keeps the errors (a shortcode
-		// the site lacks, a template that fails on a page) and drops the
-		// rest, which --quiet would drop with them.
-		if null, err := os.Open(os.DevNull); err == nil {
-			stdout := os.Stdout
-			os.Stdout = null
-			defer func() { os.Stdout = stdout; null.Close() }()
+	if command != "build" {
+		if err := commands.Execute(all); err != nil {
+			return fmt.Errorf("run hugo: %w", err)
 		}
+		return nil
 	}
-	if err := commands.Execute(all); err != nil {
+	// Hugo prints its banner and timings on standard output and its
+	// errors on standard error, then returns only "logged N error(s)". A
+	// build drops the banner (--quiet would drop the errors with it) and
+	// keeps what Hugo logged, to return with the error: a refused or
+	// missing shortcode, a template that fails on a page, with its file.
+	null, err := os.Open(os.DevNull)
+	if err != nil {
 		return fmt.Errorf("run hugo: %w", err)
 	}
+	defer null.Close()
+	r, w, err := os.Pipe()
+	if err != nil {
+		return fmt.Errorf("run hugo: %w", err)
+	}
+	logged := &tailBuffer{max: 16 << 10}
+	copied := make(chan struct{})
+	go func() { _, _ = io.Copy(logged, r); close(copied) }()
+	stdout, stderr := os.Stdout, os.Stderr
+	os.Stdout, os.Stderr = null, w
+	err = commands.Execute(all)
+	os.Stdout, os.Stderr = stdout, stderr
+	w.Close()
+	<-copied
+	r.Close()
+	if err != nil {
+		if msg := strings.TrimSpace(logged.String()); msg != "" {
+			return fmt.Errorf("run hugo: %w:\n%s", err, msg)
+		}
+		return fmt.Errorf("run hugo: %w", err)
+	}
+	// Warnings of a build that succeeded still reach the terminal.
+	_, _ = io.WriteString(stderr, logged.String())
 	return nil
 }
+
+// tailBuffer keeps the last max bytes written to it: what Hugo logs is
+// bounded by the pages, not by anything opsqa controls.
+type tailBuffer struct {
+	max int
+	buf []byte
+}
+
+func (t *tailBuffer) Write(p []byte) (int, error) {
+	t.buf = append(t.buf, p...)
+	if over := len(t.buf) - t.max; over > 0 {
+		t.buf = append(t.buf[:0], t.buf[over:]...)
+	}
+	return len(p), nil
+}
+
+func (t *tailBuffer) String() string { return string(t.buf) }
 
 // RunPagefind indexes the site in dir for search.
 func RunPagefind(ctx context.Context, bin, dir string) error {

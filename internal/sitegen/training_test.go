@@ -43,15 +43,7 @@ collections:
 				"Onboarding/Lessons/Triage.md":      "---\nid: triage\ntitle: Triage\nquiz: triage-check\n---\n\n# Triage\n",
 				"Onboarding/Checks/triage-check.md": "---\nid: triage-check\npass_mark: 100\n---\n\n## First step {#first}\n\n1. [x] Read the runbook\n1. [ ] Restart\n",
 			}
-			for name, body := range files {
-				p := filepath.Join(repo, filepath.FromSlash(name))
-				if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-					t.Fatal(err)
-				}
-				if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
+			writeRepo(t, repo, files)
 			cfg, err := config.Load(os.DirFS(repo))
 			if err != nil {
 				t.Fatal(err)
@@ -85,5 +77,19 @@ collections:
 				t.Errorf("the navigation has no link to /%s/", tc.page)
 			}
 		})
+	}
+}
+
+// writeRepo writes files (slash-separated path → content) under repo.
+func writeRepo(t *testing.T, repo string, files map[string]string) {
+	t.Helper()
+	for name, body := range files {
+		p := filepath.Join(repo, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
 	}
 }
