@@ -58,7 +58,7 @@ groups:
         expr: sum(up)
 `
 
-func load(t *testing.T, archive string) *repository.Repository {
+func load(t testing.TB, archive string) *repository.Repository {
 	t.Helper()
 	root := t.TempDir()
 	for _, f := range txtar.Parse([]byte(archive)).Files {

@@ -44,3 +44,31 @@ func FuzzReadGIFT(f *testing.F) {
 		WriteGIFT(back)
 	})
 }
+
+// FuzzReadQuizdown feeds arbitrary Markdown to the quizdown reader: no
+// panic; every question it keeps has an id and options, each finding
+// lies in the file.
+func FuzzReadQuizdown(f *testing.F) {
+	for _, s := range []string{
+		"---\nshuffle_answers: false\n---\n# Q {#q}\n\n- [x] a\n- [ ] b\n\n> hint\n",
+		"# Order\n\n1. one\n2. two\n", "# Pairs\n\n- a\n- b\n", "1. [x] orphan\n", "---\n: :\n---\n", "",
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, src []byte) {
+		q, ds := ReadQuizdown("q.md", src)
+		for _, d := range ds {
+			if d.Pos.File != "q.md" {
+				t.Errorf("finding in %q", d.Pos.File)
+			}
+		}
+		if q == nil {
+			return
+		}
+		for _, qu := range q.Questions {
+			if qu.ID == "" || len(qu.Options) == 0 {
+				t.Errorf("question %q kept with %d options", qu.ID, len(qu.Options))
+			}
+		}
+	})
+}
