@@ -51,6 +51,16 @@ func browse(t *testing.T) (context.Context, string) {
 		srv := httptest.NewServer(http.FileServer(http.Dir(dir)))
 		browserURL = srv.URL
 	})
+	return newTab(t, bin), browserURL
+}
+
+// newTab starts a headless Chromium with a phone's window and returns
+// its tab. Content-Security-Policy violations and script errors are
+// recorded from the first byte of every page (window.__csp,
+// window.__errors), so that a page that needs more than its policy
+// allows, or a script that fails, fails its test.
+func newTab(t *testing.T, bin string) context.Context {
+	t.Helper()
 	opts := []chromedp.ExecAllocatorOption{
 		chromedp.ExecPath(bin),
 		chromedp.Headless,
@@ -67,14 +77,13 @@ func browse(t *testing.T) (context.Context, string) {
 	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancelC := chromedp.NewContext(actx)
 	t.Cleanup(func() { cancelC(); cancelA() })
-	// Record Content-Security-Policy violations from the first byte of
-	// every page, so a page that needs more than its policy allows fails.
 	if _, err := chromedp.Call(ctx, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{
-		Source: `window.__csp = []; document.addEventListener("securitypolicyviolation", e => window.__csp.push(e.violatedDirective + " " + e.blockedURI));`,
+		Source: `window.__csp = []; document.addEventListener("securitypolicyviolation", e => window.__csp.push(e.violatedDirective + " " + e.blockedURI));
+window.__errors = []; window.addEventListener("error", e => window.__errors.push(e.message || ("failed to load " + (e.target && (e.target.src || e.target.href)))), true);`,
 	}); err != nil {
 		t.Fatalf("start chromium: %v", err)
 	}
-	return ctx, browserURL
+	return ctx
 }
 
 func open(t *testing.T, ctx context.Context, u string) {
