@@ -68,7 +68,7 @@ type Pass struct {
 	ruleIDs []string
 	// selected are the documents being linted, under paths.
 	selected []*document.Document
-	paths    []string
+	paths    *repository.PathSet
 	// team are the collections' own schemas, read once per run.
 	team *teamSchemas
 	// folders are the listings of the run's folders, shared by its passes.
@@ -83,7 +83,7 @@ func (p *Pass) Selected() []*document.Document { return p.selected }
 
 // reports reports whether findings in file are shown: a repository rule
 // whose findings all lie in one file need not run when they would not be.
-func (p *Pass) reports(file string) bool { return repository.InPaths(file, p.paths) }
+func (p *Pass) reports(file string) bool { return p.paths.Holds(file) }
 
 // Report records a finding of the running rule at pos.
 func (p *Pass) Report(pos diag.Position, fix, format string, args ...any) {
@@ -180,8 +180,9 @@ func Check(repo *repository.Repository, opts Options) *Result {
 	docs := repo.Select(opts.Paths)
 	team := readTeamSchemas(repo)
 	folders := newFolders(repo.Root)
+	paths := repository.NewPathSet(opts.Paths)
 	newPass := func(r *Rule) *Pass {
-		return &Pass{Repo: repo, Config: cfg, Today: opts.Today, Base: opts.Base, rule: r, ruleIDs: ids, selected: docs, paths: opts.Paths, team: team, folders: folders}
+		return &Pass{Repo: repo, Config: cfg, Today: opts.Today, Base: opts.Base, rule: r, ruleIDs: ids, selected: docs, paths: paths, team: team, folders: folders}
 	}
 	var all []diag.Diagnostic
 	var skipped ruleSkips
@@ -216,18 +217,18 @@ func Check(repo *repository.Repository, opts Options) *Result {
 	all = applySuppressions(repo, all)
 	selected := all[:0]
 	for _, d := range all {
-		if repository.InPaths(d.Pos.File, opts.Paths) {
+		if paths.Holds(d.Pos.File) {
 			selected = append(selected, d)
 		}
 	}
 	diag.Sort(selected)
 	files := 0
 	for _, f := range repo.Files {
-		if repository.InPaths(f, opts.Paths) {
+		if paths.Holds(f) {
 			files++
 		}
 	}
-	return &Result{Diagnostics: selected, Repo: repo, Files: files, Unchecked: skipped.summary(opts.Paths)}
+	return &Result{Diagnostics: selected, Repo: repo, Files: files, Unchecked: skipped.summary(paths)}
 }
 
 // ruleSkips are the checks rules could not apply, in the order met.
@@ -246,12 +247,12 @@ func (s *ruleSkips) add(rule string, us []unchecked) {
 
 // summary groups the skips by rule and reason, keeping the files under
 // paths, ordered by rule and reason.
-func (s ruleSkips) summary(paths []string) []diag.Unchecked {
+func (s ruleSkips) summary(paths *repository.PathSet) []diag.Unchecked {
 	type key struct{ rule, why string }
 	byKey := map[key]*diag.Unchecked{}
 	var out []*diag.Unchecked
 	for _, k := range s {
-		if k.file != "" && !repository.InPaths(k.file, paths) {
+		if k.file != "" && !paths.Holds(k.file) {
 			continue
 		}
 		u := byKey[key{k.rule, k.why}]

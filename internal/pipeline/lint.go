@@ -8,6 +8,7 @@ import (
 
 	"github.com/opsqa/opsqa/internal/config"
 	"github.com/opsqa/opsqa/internal/diag"
+	"github.com/opsqa/opsqa/internal/repository"
 )
 
 // LintOptions says what to lint.
@@ -87,8 +88,9 @@ func Lint(o LintOptions) (*LintResult, error) {
 			return nil, err
 		}
 		paths = nil
+		asked := repository.NewPathSet(o.Paths)
 		for _, f := range changed {
-			if repo.holds(f) && (len(o.Paths) == 0 || under(f, o.Paths)) {
+			if repo.holds(f) && asked.Holds(f) {
 				paths = append(paths, f)
 			}
 		}

@@ -95,10 +95,6 @@ func (r *loadedRepo) postmortems() []*document.Document { return r.r.OfKind("pos
 // alerts are the alerting rules that need a runbook, with their verdicts.
 func (r *loadedRepo) alerts() []alerting.Alert { return alerting.Read(r.r).Counted() }
 
-// under reports whether the slash-separated file is one of paths or lies
-// under one of them.
-func under(file string, paths []string) bool { return repository.InPaths(file, paths) }
-
 func rules() []Rule {
 	var out []Rule
 	for _, r := range lint.Rules() {
