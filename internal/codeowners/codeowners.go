@@ -25,6 +25,10 @@ import (
 // also reads CODEOWNERS at the root and in docs/; opsqa keeps to one.
 const Path = ".github/CODEOWNERS"
 
+// MaxSize is the largest CODEOWNERS file read: GitHub ignores one larger
+// than 3 MB.
+const MaxSize = 3 << 20
+
 // The marker lines. They are found by these prefixes, so text a team
 // adds after them on the same line is kept.
 const (

@@ -15,10 +15,16 @@ import (
 	"time"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/opsqa/opsqa/internal/safefile"
 )
 
 // FileName is where the configuration lives, at the repository root.
 const FileName = "opsqa.yaml"
+
+// MaxSize is the largest opsqa.yaml read, 1 MiB: the bundled one, with
+// every team, service and check of the example organisation, is 9 KB.
+const MaxSize = 1 << 20
 
 // Config is opsqa.yaml decoded, with defaults filled in.
 type Config struct {
@@ -335,7 +341,7 @@ func mergeMap[V any](base, over map[string]V) map[string]V {
 // Load reads opsqa.yaml from the root of fsys. A missing file is not an
 // error: the defaults describe a repository laid out as DESIGN.md says.
 func Load(fsys fs.FS) (*Config, error) {
-	data, err := fs.ReadFile(fsys, FileName)
+	data, err := safefile.ReadFS(fsys, FileName, MaxSize, FileName)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
 			return Default(), nil

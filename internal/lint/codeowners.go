@@ -3,8 +3,6 @@ package lint
 import (
 	"errors"
 	"io/fs"
-	"os"
-	"path/filepath"
 	"strings"
 
 	"github.com/opsqa/opsqa/internal/codeowners"
@@ -42,13 +40,13 @@ commit the file.`,
 		at := func(line int) diag.Position {
 			return diag.Position{File: codeowners.Path, Line: line, Column: min(line, 1)}
 		}
-		src, err := os.ReadFile(filepath.Join(p.Repo.Root, filepath.FromSlash(codeowners.Path)))
+		src, err := p.Repo.ReadFile(codeowners.Path, codeowners.MaxSize, "CODEOWNERS")
 		switch {
 		case errors.Is(err, fs.ErrNotExist):
 			p.Report(at(0), fix, "no %s: %d %s owned by teams with a github_team", codeowners.Path, len(entries), plural(len(entries), "document is", "documents are"))
 			return
 		case err != nil:
-			p.Report(at(0), "make the file readable", "cannot read %s: %v", codeowners.Path, unwrapPathError(err))
+			p.Report(at(1), "make it a regular file of the repository, readable and within GitHub's size limit", "cannot read %s: %v", codeowners.Path, unwrapPathError(err))
 			return
 		}
 		plan, err := codeowners.Compare(src, entries)

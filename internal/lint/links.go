@@ -4,9 +4,7 @@ import (
 	"errors"
 	"io/fs"
 	"net/url"
-	"os"
 	"path"
-	"path/filepath"
 	"strings"
 
 	"github.com/opsqa/opsqa/internal/diag"
@@ -102,9 +100,9 @@ func (lc linkChecker) check(d *document.Document, l document.Link) {
 	}
 	// A Markdown file outside the linted folders (the README, docs/):
 	// read it for its headings.
-	src, err := os.ReadFile(filepath.Join(p.Repo.Root, filepath.FromSlash(target)))
+	src, err := p.Repo.ReadFile(target, document.MaxSize, "a document")
 	if err != nil {
-		return
+		return // not a document opsqa reads: a pipe, a link out, too large
 	}
 	if doc, _ := document.Parse(target, src); doc != nil {
 		lc.checkAnchor(pos, d, doc, frag)

@@ -45,6 +45,34 @@ var unreadableRule = Rule{
 	CheckRepository: func(p *Pass) { p.reportLoadFindings(ruleUnreadable) },
 }
 
+var fileTypeRule = Rule{
+	ID:      repository.RuleFileType,
+	Summary: "every file in the document folders is a regular file or a folder",
+	Doc: `A named pipe, a device or a socket in a document folder, or under the
+name of opsqa.yaml, an alert rule file or CODEOWNERS, is reported and never
+opened: reading a named pipe waits for a writer for ever, and a device such
+as /dev/zero never ends, so one such file committed to a repository would
+stop every lint and build. A symbolic link with a document's name that leads
+to a folder is reported too: links to folders are not followed, so the
+documents in it would go unlinted. Remove the file, or commit a regular file
+in its place.`,
+	Severity:        diag.Error,
+	CheckRepository: func(p *Pass) { p.reportLoadFindings(repository.RuleFileType) },
+}
+
+var outsideLinkRule = Rule{
+	ID:      repository.RuleOutsideLink,
+	Summary: "symbolic links lead to files inside the repository",
+	Doc: `A symbolic link is followed only when what it leads to lies inside the
+repository. One that leads out (to /etc/passwd, to a home folder, to another
+checkout) is reported and never read, linted or published: otherwise a link
+committed to a collection would bring a file of whichever machine runs opsqa
+into the findings and onto the site. Commit the file itself, or link to a
+file inside the repository.`,
+	Severity:        diag.Error,
+	CheckRepository: func(p *Pass) { p.reportLoadFindings(repository.RuleOutsideLink) },
+}
+
 func (p *Pass) reportLoadFindings(rule string) {
 	for _, d := range p.Repo.LoadFindings() {
 		if d.Rule == rule {

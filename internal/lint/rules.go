@@ -9,6 +9,8 @@ func Rules() []*Rule {
 		&frontMatterRule,
 		&yamlSyntaxRule,
 		&unreadableRule,
+		&fileTypeRule,
+		&outsideLinkRule,
 		&schemaRule,
 		&configRule,
 		&uniqueIDRule,

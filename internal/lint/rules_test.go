@@ -32,7 +32,9 @@ var markerRe = regexp.MustCompile(`(<!--|#)\s*want\b`)
 // (unreadable files, symbolic link loops), with the test that covers them.
 var testedElsewhere = map[string]string{
 	ruleUnreadable:        "TestLoadUnreadable",
-	processVersionRule.ID: "TestProcessVersion", // needs a Git repository
+	fileTypeRule.ID:       "TestLoadFileTypes",    // named pipes, devices
+	outsideLinkRule.ID:    "TestLoadOutsideLinks", // links to absolute paths
+	processVersionRule.ID: "TestProcessVersion",   // needs a Git repository
 }
 
 // expectation is one finding a marker asks for.

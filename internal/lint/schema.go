@@ -5,9 +5,7 @@ import (
 	"fmt"
 	"io/fs"
 	"maps"
-	"os"
 	"path"
-	"path/filepath"
 	"slices"
 
 	"gopkg.in/yaml.v3"
@@ -165,7 +163,7 @@ func readTeamSchemas(repo *repository.Repository) *teamSchemas {
 		if c.Schema == "" || slices.ContainsFunc(team, func(s schema.TeamSchema) bool { return s.Path == c.Schema }) {
 			continue
 		}
-		data, err := os.ReadFile(filepath.Join(repo.Root, filepath.FromSlash(c.Schema)))
+		data, err := repo.ReadFile(c.Schema, schema.MaxTeamSchemaSize, "a schema")
 		if err != nil {
 			t.errs[c.Schema] = fmt.Errorf("cannot read the schema %s of %s: %v", c.Schema, c.Path, unwrapPathError(err))
 			continue

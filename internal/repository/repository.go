@@ -27,17 +27,30 @@ import (
 	"github.com/opsqa/opsqa/internal/config"
 	"github.com/opsqa/opsqa/internal/diag"
 	"github.com/opsqa/opsqa/internal/document"
+	"github.com/opsqa/opsqa/internal/safefile"
 	"github.com/opsqa/opsqa/internal/suppress"
 )
 
-// RuleUnreadable is the rule of the findings about files that could not
-// be read at all.
-const RuleUnreadable = "unreadable"
+// The rules of the findings the walk makes.
+const (
+	// RuleUnreadable is the rule of the findings about files that could
+	// not be read at all.
+	RuleUnreadable = "unreadable"
+	// RuleFileType is the rule of the findings about files that are not
+	// regular files (named pipes, devices, sockets): never opened.
+	RuleFileType = "file-type"
+	// RuleOutsideLink is the rule of the findings about symbolic links
+	// that lead outside the repository: never followed.
+	RuleOutsideLink = "outside-link"
+)
 
 // Repository is every document of a knowledge repository.
 type Repository struct {
 	// Root is the repository folder on disk.
-	Root   string
+	Root string
+	// realRoot is Root, absolute and without symbolic links: what a
+	// link's target must lie in.
+	realRoot string
 	Config *config.Config
 	// ConfigDoc is opsqa.yaml as a document, for positions; nil when the
 	// repository has none.
@@ -94,6 +107,14 @@ func load(root string, cfg *config.Config) (*Repository, error) {
 		return nil, fmt.Errorf("open repository: %w", err)
 	}
 	repo := &Repository{Root: root, byPath: map[string]*entry{}, byBase: map[string][]*entry{}}
+	abs, err := filepath.Abs(root)
+	if err == nil {
+		abs, err = filepath.EvalSymlinks(abs)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("open repository: %w", err)
+	}
+	repo.realRoot = abs
 	if cfg != nil {
 		repo.Config = cfg
 	} else {
@@ -362,13 +383,13 @@ func (s *PathSet) Holds(file string) bool {
 
 func (r *Repository) loadConfig() {
 	r.Config = config.Default()
-	src, err := os.ReadFile(filepath.Join(r.Root, config.FileName))
+	src, err := r.ReadFile(config.FileName, config.MaxSize, "opsqa.yaml")
 	if errors.Is(err, fs.ErrNotExist) {
 		return
 	}
 	r.Files = append(r.Files, config.FileName)
 	if err != nil {
-		r.walkFindings = append(r.walkFindings, Unreadable(config.FileName, err))
+		r.walkFindings = append(r.walkFindings, r.readFinding(config.FileName, err))
 		return
 	}
 	doc, ds := document.ParseYAML(config.FileName, src)
@@ -379,6 +400,61 @@ func (r *Repository) loadConfig() {
 	}
 	// A config that does not decode keeps the defaults; the config rule
 	// says what is wrong with it, with positions.
+}
+
+// ReadFile reads a file of the repository that is not a document (rel
+// is slash-separated, from the root): opsqa.yaml, an alert rule file,
+// CODEOWNERS, a schema. Through a symbolic link it reads only a file
+// inside the repository (an *OutsideError otherwise), and only a regular
+// file of at most max bytes (safefile.ReadFile; what names the file for
+// its error).
+func (r *Repository) ReadFile(rel string, max int64, what string) ([]byte, error) {
+	p := filepath.Join(r.Root, filepath.FromSlash(rel))
+	if err := r.inside(p, rel); err != nil {
+		return nil, err
+	}
+	return safefile.ReadFile(p, max, what)
+}
+
+// inside checks that p, the file rel of the repository, leads to a
+// file inside the repository when it is or passes through a link. A
+// missing file passes: reading it says so.
+func (r *Repository) inside(p, rel string) error {
+	real, err := filepath.EvalSymlinks(p)
+	if err == nil {
+		real, err = filepath.Abs(real)
+	}
+	if err != nil || Within(r.realRoot, real) {
+		return nil
+	}
+	return &OutsideError{Path: rel}
+}
+
+// OutsideError is the error for a file of the repository that is a
+// symbolic link leading out of it: it is not read.
+type OutsideError struct{ Path string }
+
+func (e *OutsideError) Error() string {
+	return fmt.Sprintf("%s is a symbolic link leading outside the repository: it is not read", e.Path)
+}
+
+// readFinding is the finding for a file ReadFile refused or could not
+// read, under the rule that says why.
+func (r *Repository) readFinding(rel string, err error) diag.Diagnostic {
+	var te *safefile.TypeError
+	var oe *OutsideError
+	var se *safefile.SizeError
+	switch {
+	case errors.As(err, &te):
+		return FileType(rel, te.Mode)
+	case errors.As(err, &oe):
+		return diag.Diagnostic{Pos: diag.Position{File: rel, Line: 1, Column: 1}, Severity: diag.Error, Rule: RuleOutsideLink,
+			Message: oe.Error(), Fix: "commit the file itself, or link to a file inside the repository"}
+	case errors.As(err, &se):
+		return diag.Diagnostic{Pos: diag.Position{File: rel, Line: 1, Column: 1}, Severity: diag.Error, Rule: document.RuleEncoding,
+			Message: fmt.Sprintf("file is larger than %s, the limit for %s: it is not read", safefile.Bytes(se.Max), se.What), Fix: "split the file, or remove what it should not hold"}
+	}
+	return Unreadable(rel, err)
 }
 
 // Unreadable is the finding for a file that could not be read.

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"path/filepath"
 	"slices"
 
 	"github.com/bmatcuk/doublestar/v4"
@@ -28,6 +27,10 @@ type RuleFiles struct {
 }
 
 var errNoMatch = errors.New("no file matches")
+
+// MaxRuleFileSize is the largest alert rule file read: the limit of a
+// document, which its parser applies as well.
+const MaxRuleFileSize = document.MaxSize
 
 // globRuleFiles finds the rule files of opsqa.yaml alert_rules. They are
 // files opsqa lints, so they join Files: counted, and accepted as paths.
@@ -61,9 +64,9 @@ func (r *Repository) RuleFiles() *RuleFiles {
 	r.ruleFilesOnce.Do(func() {
 		set := &r.ruleFiles
 		for _, name := range set.Names {
-			src, err := os.ReadFile(filepath.Join(r.Root, filepath.FromSlash(name)))
+			src, err := r.ReadFile(name, MaxRuleFileSize, "an alert rule file")
 			if err != nil {
-				set.Findings = append(set.Findings, Unreadable(name, err))
+				set.Findings = append(set.Findings, r.readFinding(name, err))
 				continue
 			}
 			doc, ds := document.ParseYAML(name, src)

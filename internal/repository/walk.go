@@ -10,11 +10,13 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"syscall"
 
 	"github.com/bmatcuk/doublestar/v4"
 
 	"github.com/opsqa/opsqa/internal/diag"
 	"github.com/opsqa/opsqa/internal/document"
+	"github.com/opsqa/opsqa/internal/safefile"
 )
 
 // topFolders are the first path segments of the collections: content,
@@ -24,6 +26,9 @@ func (r *Repository) topFolders() []string {
 	var tops []string
 	for _, c := range r.Config.Collections {
 		top, _, _ := strings.Cut(path.Clean(c.Path), "/")
+		if top == "" || top == "." || top == ".." || filepath.IsAbs(c.Path) {
+			continue // outside the repository, or all of it: config.CheckPaths reports it
+		}
 		if !slices.Contains(tops, top) {
 			tops = append(tops, top)
 		}
@@ -34,11 +39,34 @@ func (r *Repository) topFolders() []string {
 // walkedFile is a Markdown file found by the walk, to be parsed.
 type walkedFile struct{ path, rel string }
 
+// walk lists the Markdown files under top, a folder of the root. Only
+// regular files are taken: a named pipe, a device or a socket is a
+// finding and never opened (opening a named pipe waits for a writer for
+// ever), whatever its name. A symbolic link is followed only when what
+// it leads to lies inside the repository: one leading out is a finding
+// and never read, so that a link committed to a collection cannot bring
+// a file of the machine running opsqa into the findings or the site.
+// Folders named like documents (runbook.md/) are walked as folders.
 func (r *Repository) walk(top string) []walkedFile {
 	var files []walkedFile
 	dir := filepath.Join(r.Root, filepath.FromSlash(top))
-	if _, err := os.Stat(dir); errors.Is(err, fs.ErrNotExist) {
+	info, err := os.Lstat(dir)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
 		return nil
+	case err == nil && info.Mode()&fs.ModeSymlink != 0:
+		// A top folder that is a link is walked when it stays inside:
+		// the site publishes what it holds. The separator makes WalkDir
+		// follow it; the paths below it keep the link's name.
+		target, ok := r.followLink(dir, top)
+		if !ok {
+			return nil
+		}
+		if !target.IsDir() {
+			r.walkFindings = append(r.walkFindings, FileType(top, target.Mode()))
+			return nil
+		}
+		dir += string(filepath.Separator)
 	}
 	_ = filepath.WalkDir(dir, func(p string, e fs.DirEntry, err error) error {
 		rel := r.rel(p)
@@ -56,9 +84,24 @@ func (r *Repository) walk(top string) []walkedFile {
 			return nil
 		}
 		if e.IsDir() {
-			if strings.HasPrefix(e.Name(), ".") && p != dir {
+			if strings.HasPrefix(e.Name(), ".") && filepath.Clean(p) != filepath.Clean(dir) {
 				return fs.SkipDir
 			}
+			return nil
+		}
+		mode := e.Type() // from the folder's listing: no system call
+		if mode&fs.ModeSymlink != 0 {
+			if !strings.EqualFold(filepath.Ext(p), ".md") {
+				return nil // never read, and the site leaves links out
+			}
+			target, ok := r.followLink(p, rel)
+			if !ok {
+				return nil
+			}
+			mode = target.Mode()
+		}
+		if !mode.IsRegular() {
+			r.walkFindings = append(r.walkFindings, FileType(rel, mode))
 			return nil
 		}
 		if !strings.EqualFold(filepath.Ext(p), ".md") {
@@ -71,21 +114,70 @@ func (r *Repository) walk(top string) []walkedFile {
 	return files
 }
 
-// loadFile reads and parses one Markdown file. Symbolic links to files
-// are followed (os.Open does); WalkDir never descends into linked
-// folders, so a link loop cannot trap the walk, and a looping file link
-// fails to read with a finding. It runs in parallel with other files, so
-// it only reads the repository. The Markdown body is parsed later, on
-// first use: linting one file parses the bodies of that file and the
-// files it links to, not of the whole repository.
+// followLink resolves the symbolic link at p (rel from the root). It
+// returns what the link leads to when that lies inside the repository;
+// otherwise, or when the link is broken or loops, it records a finding
+// and returns false.
+func (r *Repository) followLink(p, rel string) (fs.FileInfo, bool) {
+	info, err := os.Stat(p)
+	if err != nil {
+		r.walkFindings = append(r.walkFindings, Unreadable(rel, err))
+		return nil, false
+	}
+	real, err := filepath.EvalSymlinks(p)
+	if err == nil {
+		real, err = filepath.Abs(real)
+	}
+	if err != nil {
+		r.walkFindings = append(r.walkFindings, Unreadable(rel, err))
+		return nil, false
+	}
+	if !Within(r.realRoot, real) {
+		link, _ := os.Readlink(p)
+		r.walkFindings = append(r.walkFindings, diag.Diagnostic{Pos: diag.Position{File: rel, Line: 1, Column: 1}, Severity: diag.Error,
+			Rule: RuleOutsideLink, Message: fmt.Sprintf("symbolic link to %q leads outside the repository: it is not read, linted or published", link),
+			Fix: "commit the file itself, or link to a file inside the repository"})
+		return nil, false
+	}
+	return info, true
+}
+
+// Within reports whether the path p lies in the folder dir (or is it);
+// both are absolute and free of symbolic links (filepath.EvalSymlinks).
+func Within(dir, p string) bool {
+	rel, err := filepath.Rel(dir, p)
+	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) && !filepath.IsAbs(rel)
+}
+
+// FileType is the finding for a file that is not a regular file or a
+// folder: a named pipe, a device, a socket, or a link to a folder with a
+// document's name. It is never opened.
+func FileType(rel string, mode fs.FileMode) diag.Diagnostic {
+	what := safefile.Describe(mode)
+	fix := "remove it, or commit a regular file in its place"
+	if mode.IsDir() {
+		what = "a link to a folder (links to folders are not followed, so no document in it is linted)"
+		fix = "link to the documents one by one, or move the folder here"
+	}
+	return diag.Diagnostic{Pos: diag.Position{File: rel, Line: 1, Column: 1}, Severity: diag.Error, Rule: RuleFileType,
+		Message: fmt.Sprintf("%s is %s, not a regular file: it is not read", path.Base(rel), what), Fix: fix}
+}
+
+// loadFile reads and parses one Markdown file: a regular file, or a
+// link the walk found to lead to one inside the repository. It runs in
+// parallel with other files, so it only reads the repository. The
+// Markdown body is parsed later, on first use: linting one file parses
+// the bodies of that file and the files it links to, not of the whole
+// repository.
 func (r *Repository) loadFile(e *entry) (*document.Document, []diag.Diagnostic) {
 	f := e.file
 	src, size, err := readSource(f.path)
+	var te *safefile.TypeError
 	switch {
+	case errors.As(err, &te):
+		return nil, []diag.Diagnostic{FileType(f.rel, te.Mode)}
 	case err != nil:
 		return nil, []diag.Diagnostic{Unreadable(f.rel, err)}
-	case size < 0:
-		return nil, nil // a folder named *.md
 	case size > document.MaxSize:
 		return nil, []diag.Diagnostic{{Pos: diag.Position{File: f.rel}, Severity: diag.Error,
 			Rule: document.RuleEncoding, Message: fmt.Sprintf("file is %d bytes, larger than the %d-byte limit for a document", size, document.MaxSize),
@@ -103,9 +195,11 @@ func (r *Repository) loadFile(e *entry) (*document.Document, []diag.Diagnostic) 
 // and one read: system calls are most of what reading thousands of small
 // files costs. It refuses, before reading, a file larger than the limit
 // for a document (a 50 MB file is never one), returning its size and no
-// content; a folder has size -1.
+// content, and a file that is no longer a regular file (*safefile.TypeError):
+// the walk checked it, and O_NONBLOCK keeps a named pipe put in its place
+// since from blocking the open.
 func readSource(p string) (src []byte, size int64, err error) {
-	f, err := os.Open(p)
+	f, err := os.OpenFile(p, os.O_RDONLY|syscall.O_NONBLOCK, 0)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -114,8 +208,8 @@ func readSource(p string) (src []byte, size int64, err error) {
 	switch {
 	case err != nil:
 		return nil, 0, err
-	case info.IsDir():
-		return nil, -1, nil
+	case !info.Mode().IsRegular():
+		return nil, 0, &safefile.TypeError{Path: p, Mode: info.Mode()}
 	case info.Size() > document.MaxSize:
 		return nil, info.Size(), nil
 	}

@@ -11,6 +11,10 @@ import (
 	"github.com/opsqa/opsqa/schemas"
 )
 
+// MaxTeamSchemaSize is the largest team schema read, 1 MiB: the
+// built-in schemas are 2 to 20 KB.
+const MaxTeamSchemaSize = 1 << 20
+
 // TeamSchema is a JSON Schema of a team's own for the front matter of one
 // collection: the built-in schema of the collection's kind and the team's
 // rules on top (allOf with a $ref to it).
