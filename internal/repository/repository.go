@@ -51,7 +51,7 @@ type Repository struct {
 	// realRoot is Root, absolute and without symbolic links: what a
 	// link's target must lie in.
 	realRoot string
-	Config *config.Config
+	Config   *config.Config
 	// ConfigDoc is opsqa.yaml as a document, for positions; nil when the
 	// repository has none.
 	ConfigDoc *document.Document
@@ -424,7 +424,7 @@ func (r *Repository) inside(p, rel string) error {
 	if err == nil {
 		real, err = filepath.Abs(real)
 	}
-	if err != nil || Within(r.realRoot, real) {
+	if err != nil || safefile.Within(r.realRoot, real) {
 		return nil
 	}
 	return &OutsideError{Path: rel}

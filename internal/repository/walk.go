@@ -132,7 +132,7 @@ func (r *Repository) followLink(p, rel string) (fs.FileInfo, bool) {
 		r.walkFindings = append(r.walkFindings, Unreadable(rel, err))
 		return nil, false
 	}
-	if !Within(r.realRoot, real) {
+	if !safefile.Within(r.realRoot, real) {
 		link, _ := os.Readlink(p)
 		r.walkFindings = append(r.walkFindings, diag.Diagnostic{Pos: diag.Position{File: rel, Line: 1, Column: 1}, Severity: diag.Error,
 			Rule: RuleOutsideLink, Message: fmt.Sprintf("symbolic link to %q leads outside the repository: it is not read, linted or published", link),
@@ -140,13 +140,6 @@ func (r *Repository) followLink(p, rel string) (fs.FileInfo, bool) {
 		return nil, false
 	}
 	return info, true
-}
-
-// Within reports whether the path p lies in the folder dir (or is it);
-// both are absolute and free of symbolic links (filepath.EvalSymlinks).
-func Within(dir, p string) bool {
-	rel, err := filepath.Rel(dir, p)
-	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) && !filepath.IsAbs(rel)
 }
 
 // FileType is the finding for a file that is not a regular file or a

@@ -45,3 +45,24 @@ func TestReadFileRefusesWhatIsNotARegularFile(t *testing.T) {
 		})
 	}
 }
+
+func TestResolve(t *testing.T) {
+	root, outside := t.TempDir(), t.TempDir()
+	if err := os.MkdirAll(filepath.Join(root, "content", "runbooks"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(outside, filepath.Join(root, "processes")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink("content", filepath.Join(root, "docs")); err != nil {
+		t.Fatal(err)
+	}
+	for rel, want := range map[string]bool{
+		"content": true, "content/runbooks": true, "docs/runbooks": true, "missing/x": true, ".": true,
+		"processes": false, "processes/x": false, "..": false, "../x": false, "/etc": false, "content/../../x": false,
+	} {
+		if _, got := Resolve(root, rel); got != want {
+			t.Errorf("Resolve(%q) inside = %v, want %v", rel, got, want)
+		}
+	}
+}

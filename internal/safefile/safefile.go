@@ -14,6 +14,9 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"path"
+	"path/filepath"
+	"strings"
 	"syscall"
 )
 
@@ -211,4 +214,39 @@ func ReadFS(fsys fs.FS, name string, max int64, what string) ([]byte, error) {
 		return nil, &SizeError{Path: name, Max: max, What: what}
 	}
 	return data, nil
+}
+
+// Within reports whether the path p lies in the folder dir (or is it);
+// both are absolute and free of symbolic links (filepath.EvalSymlinks).
+func Within(dir, p string) bool {
+	rel, err := filepath.Rel(dir, p)
+	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) && !filepath.IsAbs(rel)
+}
+
+// Resolve returns the path of rel (slash-separated) inside root with
+// every symbolic link resolved, and whether it still lies inside root:
+// false for ".." and absolute paths too. A path that does not exist is
+// resolved as far as it does.
+func Resolve(root, rel string) (string, bool) {
+	if rel == ".." || strings.HasPrefix(rel, "../") || path.IsAbs(rel) || filepath.IsAbs(filepath.FromSlash(rel)) || filepath.VolumeName(filepath.FromSlash(rel)) != "" {
+		return "", false
+	}
+	realRoot, err := filepath.EvalSymlinks(root)
+	if err == nil {
+		realRoot, err = filepath.Abs(realRoot)
+	}
+	if err != nil {
+		return "", false
+	}
+	p := filepath.Join(root, filepath.FromSlash(rel))
+	real, err := filepath.EvalSymlinks(p)
+	if err != nil {
+		// Missing: judge the folder that holds it.
+		dir, ok := Resolve(root, path.Dir(path.Clean(rel)))
+		return filepath.Join(dir, path.Base(rel)), ok && path.Clean(rel) != "."
+	}
+	if real, err = filepath.Abs(real); err != nil {
+		return "", false
+	}
+	return real, Within(realRoot, real)
 }

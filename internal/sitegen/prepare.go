@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/opsqa/opsqa/internal/config"
+	"github.com/opsqa/opsqa/internal/safefile"
 	"github.com/opsqa/opsqa/internal/scorecard"
 	"github.com/opsqa/opsqa/site"
 )
@@ -55,12 +56,15 @@ func mountFiles(exts ...string) []string {
 // source first, the order in which the link hook must try them.
 func contentMounts(repo string, cfg *config.Config) []mount {
 	var ms []mount
-	if isDir(filepath.Join(repo, "content")) {
+	if isRepoDir(repo, "content") {
 		ms = append(ms, mount{Source: "content", Target: ""})
 	}
 	for _, c := range cfg.Collections {
+		if filepath.IsAbs(c.Path) || path.IsAbs(c.Path) {
+			continue // outside the repository: never published
+		}
 		p := path.Clean(strings.Trim(c.Path, "/"))
-		if p == "content" || strings.HasPrefix(p, "content/") || !isDir(filepath.Join(repo, filepath.FromSlash(p))) {
+		if p == "content" || strings.HasPrefix(p, "content/") || !isRepoDir(repo, p) {
 			continue
 		}
 		if slices.ContainsFunc(ms, func(m mount) bool { return m.Source == p }) {
@@ -217,8 +221,10 @@ func hugoConfig(work string, ms []mount, o *Options) map[string]any {
 	statics := []map[string]any{{"source": filepath.Join(work, "static"), "target": "static"}}
 	for _, m := range ms {
 		src := filepath.Join(o.RepoDir, filepath.FromSlash(m.Source))
-		mounts = append(mounts, map[string]any{"source": src, "target": path.Join("content", m.Target), "files": mountFiles(".md")})
-		statics = append(statics, map[string]any{"source": src, "target": path.Join("static", m.Target), "files": mountFiles(assetTypes...)})
+		// Exclusions first: Hugo takes a file by the first pattern it matches.
+		skip := unpublished(src)
+		mounts = append(mounts, map[string]any{"source": src, "target": path.Join("content", m.Target), "files": slices.Concat(skip, mountFiles(".md"))})
+		statics = append(statics, map[string]any{"source": src, "target": path.Join("static", m.Target), "files": slices.Concat(skip, mountFiles(assetTypes...))})
 	}
 	mounts = append(mounts, map[string]any{"source": filepath.Join(work, "content-gen"), "target": "content"})
 	mounts = append(mounts, statics...)
@@ -303,6 +309,48 @@ func mapValues(m map[string]string) []string {
 func isDir(p string) bool {
 	fi, err := os.Stat(p)
 	return err == nil && fi.IsDir()
+}
+
+// isRepoDir reports whether rel, slash-separated, is a folder of the
+// repository that stays inside it once its links are followed: Hugo
+// follows a link at a mount's root, so a collection folder linked to
+// /home or another checkout would be published whole.
+func isRepoDir(repo, rel string) bool {
+	real, ok := safefile.Resolve(repo, rel)
+	return ok && isDir(real)
+}
+
+// unpublished are the files of the folder dir (a mount's source) Hugo
+// must not open, as exclusion patterns of a mount's files: what is
+// neither a folder nor a regular file. A named pipe would block the
+// build for ever, a device never end; lint reports each of them
+// (file-type). Hugo leaves symbolic links out of mounts itself; they are
+// excluded here too, so that no version of it can follow one out of the
+// repository. The listing's types need no system call per file.
+func unpublished(dir string) []string {
+	var out []string
+	_ = filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || d.Type().IsRegular() {
+			return nil
+		}
+		if rel, err := filepath.Rel(dir, p); err == nil {
+			out = append(out, "! /"+globEscape(filepath.ToSlash(rel)))
+		}
+		return nil
+	})
+	return out
+}
+
+// globEscape quotes the characters Hugo's file patterns give a meaning.
+func globEscape(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		if strings.ContainsRune(`*?[]{}\,!`, r) {
+			b.WriteByte('\\')
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
 }
 
 func writeJSON(p string, v any) error {
