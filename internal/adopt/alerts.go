@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"maps"
 	"net/url"
-	"os"
 	"path"
 	"path/filepath"
 	"regexp"
@@ -16,6 +15,7 @@ import (
 	"github.com/opsqa/opsqa/internal/alerting"
 	"github.com/opsqa/opsqa/internal/config"
 	"github.com/opsqa/opsqa/internal/repository"
+	"github.com/opsqa/opsqa/internal/safefile"
 )
 
 // chooseAlertRules finds the YAML files that hold alerting rules (rule
@@ -228,10 +228,13 @@ func mostCommon(n map[string]int) string {
 
 var remoteRe = regexp.MustCompile(`github\.com[:/]([^/\s]+)/([^/\s]+?)(?:\.git)?/?$`)
 
+// maxGitConfigSize is the largest .git/config read.
+const maxGitConfigSize = 1 << 20
+
 // gitHubRemote is owner/name of the repository's origin on GitHub, read
 // from .git/config, or "".
 func gitHubRemote(root string) string {
-	f, err := os.Open(filepath.Join(root, ".git", "config"))
+	f, err := safefile.Open(filepath.Join(root, ".git", "config"), maxGitConfigSize, "a Git configuration")
 	if err != nil {
 		return ""
 	}

@@ -15,6 +15,7 @@ import (
 	"github.com/opsqa/opsqa/internal/config"
 	"github.com/opsqa/opsqa/internal/githubsync"
 	"github.com/opsqa/opsqa/internal/issueform"
+	"github.com/opsqa/opsqa/internal/safefile"
 	"github.com/opsqa/opsqa/internal/ticket"
 )
 
@@ -193,7 +194,7 @@ func loadForms(root string, warn io.Writer) (map[ticket.Class]*issueform.Templat
 	var missing []string
 	for _, class := range []ticket.Class{ticket.Incident, ticket.Problem, ticket.Feedback, ticket.QuizResult} {
 		file := filepath.Join(formsDir, formFiles[class])
-		data, err := os.ReadFile(filepath.Join(root, file))
+		data, err := safefile.ReadFile(filepath.Join(root, file), issueform.MaxFormSize, "an issue form")
 		if errors.Is(err, fs.ErrNotExist) {
 			missing = append(missing, file)
 			continue

@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/opsqa/opsqa/internal/config"
+	"github.com/opsqa/opsqa/internal/safefile"
 	"github.com/opsqa/opsqa/internal/schema"
 	"github.com/opsqa/opsqa/schemas"
 )
@@ -89,7 +90,7 @@ func schemaExportRun(opts *schemaExportOptions) error {
 			if slices.Contains(names, name) {
 				return usageError("the schema %s of %s has the name of a built-in schema: rename it", c.Schema, c.Path)
 			}
-			data, err := os.ReadFile(filepath.Join(root, filepath.FromSlash(c.Schema)))
+			data, err := safefile.ReadFile(filepath.Join(root, filepath.FromSlash(c.Schema)), schema.MaxTeamSchemaSize, "a schema")
 			if err != nil {
 				return usageError("the schema of %s: %v", c.Path, err)
 			}

@@ -5,13 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
 	"path/filepath"
 
 	"github.com/spf13/cobra"
 
 	"github.com/opsqa/opsqa/internal/pipeline"
 	"github.com/opsqa/opsqa/internal/report"
+	"github.com/opsqa/opsqa/internal/safefile"
 )
 
 type trainingOptions struct {
@@ -164,7 +164,7 @@ func trainingGradeRun(opts *trainingGradeOptions) error {
 	if !filepath.IsAbs(event) {
 		event = filepath.Join(env.Dir, event)
 	}
-	payload, err := os.ReadFile(event)
+	payload, err := safefile.ReadFile(event, pipeline.MaxEventSize, "an event payload")
 	if err != nil {
 		return usageError("read the event: %v", err)
 	}

@@ -61,6 +61,10 @@ type formYAML struct {
 	} `yaml:"body"`
 }
 
+// MaxFormSize is the largest issue form read, 1 MiB: GitHub's own forms
+// are a few kilobytes.
+const MaxFormSize = 1 << 20
+
 // ParseTemplate decodes an issue form. It rejects a form whose rendered
 // headings would be ambiguous: two fields with the same label, or a field
 // without a label or id.

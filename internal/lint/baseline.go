@@ -4,11 +4,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"os"
 	"sort"
 
 	"github.com/opsqa/opsqa/internal/atomicfile"
 	"github.com/opsqa/opsqa/internal/diag"
+	"github.com/opsqa/opsqa/internal/safefile"
 )
 
 // A Baseline records the findings a repository had when it adopted opsqa,
@@ -72,9 +72,13 @@ func (b *Baseline) Filter(ds []diag.Diagnostic) (kept []diag.Diagnostic, hidden 
 	return kept, hidden
 }
 
+// MaxBaselineSize is the largest baseline read, 64 MiB: a baseline of
+// 100,000 findings is about 20 MB.
+const MaxBaselineSize = 64 << 20
+
 // ReadBaseline reads a baseline file.
 func ReadBaseline(path string) (*Baseline, error) {
-	data, err := os.ReadFile(path)
+	data, err := safefile.ReadFile(path, MaxBaselineSize, "a baseline")
 	if err != nil {
 		return nil, fmt.Errorf("read baseline: %w", err)
 	}

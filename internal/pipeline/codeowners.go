@@ -5,13 +5,13 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"os"
 	"path/filepath"
 	"slices"
 
 	"github.com/opsqa/opsqa/internal/atomicfile"
 	"github.com/opsqa/opsqa/internal/codeowners"
 	"github.com/opsqa/opsqa/internal/config"
+	"github.com/opsqa/opsqa/internal/safefile"
 )
 
 // CodeownersResult is what writing or checking CODEOWNERS found.
@@ -66,7 +66,7 @@ func Codeowners(root string, check bool) (*CodeownersResult, error) {
 		}
 	}
 	file := filepath.Join(root, filepath.FromSlash(codeowners.Path))
-	current, err := os.ReadFile(file)
+	current, err := safefile.ReadFile(file, codeowners.MaxSize, "CODEOWNERS")
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return nil, fmt.Errorf("read %s: %w", codeowners.Path, err)
 	}

@@ -16,6 +16,7 @@ import (
 	"github.com/opsqa/opsqa/internal/document"
 	"github.com/opsqa/opsqa/internal/quiz"
 	"github.com/opsqa/opsqa/internal/quizfmt"
+	"github.com/opsqa/opsqa/internal/safefile"
 )
 
 // The formats 'opsqa training convert' reads and writes.
@@ -79,7 +80,7 @@ func Convert(o ConvertOptions) (*ConvertResult, error) {
 	if o.Name == "" {
 		o.Name = o.File
 	}
-	src, err := os.ReadFile(o.File)
+	src, err := safefile.ReadFile(o.File, document.MaxSize, "a document")
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
 			return nil, configErrorf("read %s: no such file", o.Name)

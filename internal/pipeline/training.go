@@ -2,12 +2,12 @@ package pipeline
 
 import (
 	"encoding/json"
-	"os"
 	"path/filepath"
 	"strings"
 	"time"
 
 	"github.com/opsqa/opsqa/internal/issueform"
+	"github.com/opsqa/opsqa/internal/safefile"
 	"github.com/opsqa/opsqa/internal/ticket"
 	"github.com/opsqa/opsqa/internal/training"
 )
@@ -28,6 +28,10 @@ type issuesEvent struct {
 	} `json:"issue"`
 }
 
+// MaxEventSize is the largest event payload read: GitHub caps webhook
+// payloads at 25 MB.
+const MaxEventSize = 25 << 20
+
 // GradeEvent grades the quiz-result issue of an issues event payload
 // against the repository at root: the form's fields are read with the
 // repository's own quiz-result form, the key at the version submitted is
@@ -46,7 +50,7 @@ func GradeEvent(root string, payload []byte, snapshot string) (training.Verdict,
 		}
 		return training.Verdict{}, configErrorf("read the event payload: %v", err)
 	}
-	form, err := os.ReadFile(filepath.Join(root, filepath.FromSlash(QuizResultForm)))
+	form, err := safefile.ReadFile(filepath.Join(root, filepath.FromSlash(QuizResultForm)), issueform.MaxFormSize, "an issue form")
 	if err != nil {
 		return training.Verdict{}, configErrorf("no quiz-result form: %v", err)
 	}

@@ -9,11 +9,11 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"os"
 	"slices"
 	"time"
 
 	"github.com/opsqa/opsqa/internal/atomicfile"
+	"github.com/opsqa/opsqa/internal/safefile"
 )
 
 // HistoryEntry is the scores of one day, one JSON line of the history file.
@@ -52,10 +52,15 @@ func MergeHistory(h []HistoryEntry, e HistoryEntry) []HistoryEntry {
 	return out
 }
 
+// MaxHistorySize is the largest history file read, 64 MiB: a line a
+// day of a few kilobytes (one score per service and team) stays under
+// 16 MiB for ten years.
+const MaxHistorySize = 64 << 20
+
 // ReadHistory reads a history file. A missing file is an empty history:
 // the first build starts it.
 func ReadHistory(path string) ([]HistoryEntry, error) {
-	f, err := os.Open(path)
+	f, err := safefile.Open(path, MaxHistorySize, "the scorecard history")
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
 	}

@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"runtime"
 	"slices"
 	"sync"
@@ -18,6 +17,7 @@ import (
 
 	"github.com/opsqa/opsqa/internal/atomicfile"
 	"github.com/opsqa/opsqa/internal/diag"
+	"github.com/opsqa/opsqa/internal/safefile"
 )
 
 // A snapshot file is JSON Lines: the first line is the header (everything
@@ -26,6 +26,11 @@ import (
 // tickets on every CPU at once: a snapshot of 100,000 tickets is a few
 // hundred megabytes, and decoding dominates everything metrics and the
 // site do with it.
+
+// MaxSnapshotSize is the largest snapshot read, 2 GiB: a snapshot of
+// 100,000 tickets is 157 MB, and a file larger than this one is no
+// snapshot (a link to /dev/zero never ends).
+const MaxSnapshotSize = 2 << 30
 
 // header is the first line of a snapshot file.
 type header struct {
@@ -62,16 +67,12 @@ type optionsError struct{ err error }
 func (e optionsError) Error() string { return e.err.Error() }
 
 func readSnapshot(path string, options func(*Snapshot) (Policy, time.Time, error)) (*Snapshot, []Timeline, error) {
-	f, err := os.Open(path)
+	f, err := safefile.Open(path, MaxSnapshotSize, "a ticket snapshot")
 	if err != nil {
 		return nil, nil, fmt.Errorf("read snapshot: %w", err)
 	}
 	defer f.Close()
-	info, err := f.Stat()
-	if err != nil {
-		return nil, nil, fmt.Errorf("read snapshot: %w", err)
-	}
-	s, tls, err := decodeSnapshot(f, info.Size(), options)
+	s, tls, err := decodeSnapshot(f, f.Size, options)
 	var le *lineError
 	var oe optionsError
 	switch {
