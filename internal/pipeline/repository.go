@@ -1,6 +1,7 @@
 package pipeline
 
 import (
+	"fmt"
 	"os"
 	"path"
 	"path/filepath"
@@ -30,10 +31,37 @@ func loadRepository(root string) (*loadedRepo, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := checkConfigPaths(r); err != nil {
+		return nil, err
+	}
 	if err := checkCollections(r); err != nil {
 		return nil, err
 	}
 	return &loadedRepo{r: r}, nil
+}
+
+// checkConfigPaths refuses an opsqa.yaml whose paths lead out of the
+// repository or whose ids are not safe in a file name: every command
+// would read, or the site write, outside where it should, so none runs.
+// Each problem is given at its place in the file.
+func checkConfigPaths(r *repository.Repository) error {
+	ps := r.Config.CheckPaths()
+	if len(ps) == 0 {
+		return nil
+	}
+	ds := make([]diag.Diagnostic, len(ps))
+	for i, p := range ps {
+		ds[i] = diag.Diagnostic{Pos: diag.Position{File: config.FileName}, Message: p.Message}
+		if r.ConfigDoc != nil && r.ConfigDoc.FrontMatter != nil {
+			ds[i].Pos = r.ConfigDoc.PosAt(p.Key...)
+		}
+	}
+	diag.Sort(ds)
+	var lines []string
+	for _, d := range ds {
+		lines = append(lines, fmt.Sprintf("%s: %s", d.Pos, d.Message))
+	}
+	return configErrorf("%s", strings.Join(lines, "\n"))
 }
 
 // checkSomethingToLint refuses a folder with neither opsqa.yaml nor a

@@ -26,8 +26,8 @@ func (r *Repository) topFolders() []string {
 	var tops []string
 	for _, c := range r.Config.Collections {
 		top, _, _ := strings.Cut(path.Clean(c.Path), "/")
-		if top == "" || top == "." || top == ".." || filepath.IsAbs(c.Path) {
-			continue // outside the repository, or all of it: config.CheckPaths reports it
+		if top == "" || top == ".." || filepath.IsAbs(c.Path) {
+			continue // outside the repository: config.CheckPaths reports it
 		}
 		if !slices.Contains(tops, top) {
 			tops = append(tops, top)

@@ -156,14 +156,30 @@ func prepare(work string, o *Options) error {
 		}
 	}
 	if o.Scorecards != nil {
+		badges := filepath.Join(work, "static", "badges")
 		for _, c := range o.Scorecards.Services {
-			p := filepath.Join(work, "static", "badges", c.ID+".svg")
+			p, err := badgePath(badges, c.ID)
+			if err != nil {
+				return err
+			}
 			if err := writeFile(p, scorecard.Badge(c, o.Scorecards.Levels)); err != nil {
 				return err
 			}
 		}
 	}
 	return nil
+}
+
+// badgePath is where the badge of the service id goes in the folder
+// dir. The configuration check refuses such ids before any build; this
+// refuses them again where the id becomes a path, so that no caller can
+// make the site write outside its folder.
+func badgePath(dir, id string) (string, error) {
+	p := filepath.Join(dir, id+".svg")
+	if !config.SafeID(id) || filepath.Dir(p) != filepath.Clean(dir) {
+		return "", fmt.Errorf("badge of service %q: the id is not a slug, so it cannot name a file", id)
+	}
+	return p, nil
 }
 
 // extract copies the embedded Hugo project to dir.
