@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"slices"
+	"strings"
 
 	"github.com/bmatcuk/doublestar/v4"
 
@@ -39,7 +40,11 @@ func (r *Repository) globRuleFiles() {
 	var files []string
 	fsys := os.DirFS(r.Root)
 	for i, pattern := range r.Config.AlertRules {
-		m, err := doublestar.Glob(fsys, pattern)
+		clean, err := CleanGlob(pattern)
+		var m []string
+		if err == nil {
+			m, err = doublestar.Glob(fsys, clean)
+		}
 		if err == nil && len(m) == 0 {
 			err = errNoMatch
 		}
@@ -57,6 +62,36 @@ func (r *Repository) globRuleFiles() {
 	slices.Sort(files)
 	set.Names = slices.Compact(files)
 	r.Files = append(r.Files, set.Names...)
+}
+
+// The bounds of a glob of opsqa.yaml (alert_rules, lint.ignore).
+const (
+	// MaxGlobLength is the longest pattern, in bytes.
+	MaxGlobLength = 1024
+	// MaxGlobSegments is the most path segments in a pattern.
+	MaxGlobSegments = 64
+)
+
+// CleanGlob returns pattern with each run of "**" segments made one:
+// "**/**/x" matches what "**/x" does, but each "**" multiplies the
+// ways a matcher may split a path, so thirty of them took exponential
+// time. A pattern past MaxGlobLength or MaxGlobSegments is refused.
+func CleanGlob(pattern string) (string, error) {
+	if len(pattern) > MaxGlobLength {
+		return "", fmt.Errorf("the pattern is %d bytes long, longer than the limit of %d", len(pattern), MaxGlobLength)
+	}
+	segs := strings.Split(pattern, "/")
+	if len(segs) > MaxGlobSegments {
+		return "", fmt.Errorf("the pattern has %d path segments, more than the limit of %d", len(segs), MaxGlobSegments)
+	}
+	out := segs[:0]
+	for _, s := range segs {
+		if s == "**" && len(out) > 0 && out[len(out)-1] == "**" {
+			continue
+		}
+		out = append(out, s)
+	}
+	return strings.Join(out, "/"), nil
 }
 
 // RuleFiles reads and parses the alert rule files once, on first use.

@@ -224,6 +224,10 @@ func (r *Repository) rel(p string) string {
 
 func (r *Repository) ignored(rel string) bool {
 	for _, g := range r.Config.Lint.Ignore {
+		g, err := CleanGlob(g)
+		if err != nil {
+			continue // past the bounds, it ignores nothing; the schema bounds its length
+		}
 		if ok, _ := doublestar.Match(g, rel); ok {
 			return true
 		}
