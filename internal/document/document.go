@@ -29,7 +29,6 @@ const (
 	RuleEncoding    = "encoding"
 )
 
-
 // Document is one parsed file.
 type Document struct {
 	// Path is slash-separated and relative to the repository root; it is

@@ -203,7 +203,7 @@ func TestLimits(t *testing.T) {
 	}
 	for _, tc := range []struct {
 		name, src, want string
-		line, col int
+		line, col       int
 	}{
 		{"brackets", fm + strings.Repeat(strings.Repeat("[", 1000)+"\n", MaxDelimiters/1000+1), "more than 100000 inline markup characters", 5 + MaxDelimiters/1000, 1},
 		{"emphasis", fm + "ok\n" + strings.Repeat(strings.Repeat("*_", 500)+"\n", MaxDelimiters/1000+1), "inline markup", 6 + MaxDelimiters/1000, 1},

@@ -57,4 +57,3 @@ build. To show a shortcode as text, write it escaped, {{</* name */>}}.`,
 		}
 	},
 }
-
