@@ -153,6 +153,22 @@ type Action struct {
 	// Duplicate is set when the issue is closed as a second issue for
 	// the same person.
 	Duplicate bool
+	// URL is the issue's page, once GitHub has said it.
+	URL string
+}
+
+// Recertification is one run over the recertification issues: what was
+// done or, in a dry run, what would be.
+type Recertification struct {
+	Repo       string
+	Label      string
+	AsOf       time.Time
+	NoticeDays int
+	DryRun     bool
+	// IssuesRead is false when the open issues could not be read (a dry
+	// run without a token): every person due is then planned as an open.
+	IssuesRead bool
+	Actions    []Action
 }
 
 // Plan decides, from the drafts of the people due and the open
