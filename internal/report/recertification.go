@@ -39,19 +39,22 @@ func RecertificationBody(n training.Notice, links IssueLinks) string {
 	var b strings.Builder
 	b.WriteString(training.Marker(n.Login) + "\n")
 	fmt.Fprintf(&b, "@%s, ", n.Login)
-	var certs []string
-	for _, c := range n.Certifications {
+	verb := func(c training.Certification) string {
 		if c.State == training.Expired {
-			certs = append(certs, fmt.Sprintf("**%s** expired on %s", MarkdownCell(c.Curriculum), day(c.Expires)))
-		} else {
-			certs = append(certs, fmt.Sprintf("**%s** expires on %s", MarkdownCell(c.Curriculum), day(c.Expires)))
+			return "expired on " + day(c.Expires)
 		}
+		return "expires on " + day(c.Expires)
 	}
-	noun := "certification"
-	if len(certs) > 1 {
-		noun = "certifications"
+	if len(n.Certifications) == 1 {
+		c := n.Certifications[0]
+		fmt.Fprintf(&b, "your **%s** certification %s.", MarkdownCell(c.Curriculum), verb(c))
+	} else {
+		var certs []string
+		for _, c := range n.Certifications {
+			certs = append(certs, fmt.Sprintf("**%s**, which %s", MarkdownCell(c.Curriculum), verb(c)))
+		}
+		fmt.Fprintf(&b, "your certifications %s.", joinAnd(certs))
 	}
-	fmt.Fprintf(&b, "your %s %s.", noun, joinAnd(certs))
 	if n.State == training.Expired {
 		b.WriteString(" Until you pass these quizzes again you are not certified:\n\n")
 	} else {
