@@ -124,13 +124,14 @@ func trainingRecertifyRun(ctx context.Context, opts *trainingRecertifyOptions) e
 		Repo:            repo,
 		WebURL:          env.Getenv("GITHUB_SERVER_URL"),
 		DryRun:          opts.DryRun,
+		Text:            report.RecertificationIssue{},
 	}
 	if token := githubToken(env); token != "" {
 		issues, err := githubsync.NewIssues(githubsync.IssueOptions{Repo: repo, Token: token, BaseURL: env.Getenv("GITHUB_API_URL"), HTTPClient: env.HTTPClient})
 		if err != nil {
 			return usageError("%v", err)
 		}
-		o.Tracker = issues
+		o.Tracker = githubTracker{issues}
 	} else if !opts.DryRun {
 		return usageError("no GitHub token: set GITHUB_TOKEN (or GH_TOKEN) to a token that can write the issues of %s, or pass --dry-run", repo)
 	}
@@ -162,4 +163,33 @@ func githubToken(env *Env) string {
 		return t
 	}
 	return env.Getenv("GH_TOKEN")
+}
+
+// githubTracker files the pipeline's issues on GitHub.
+type githubTracker struct{ issues *githubsync.Issues }
+
+func (g githubTracker) ListOpen(ctx context.Context, label string) ([]pipeline.TrackedIssue, error) {
+	list, err := g.issues.ListOpen(ctx, label)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]pipeline.TrackedIssue, len(list))
+	for i, is := range list {
+		out[i] = tracked(is)
+	}
+	return out, nil
+}
+
+func (g githubTracker) Create(ctx context.Context, f pipeline.IssueFields) (pipeline.TrackedIssue, error) {
+	is, err := g.issues.Create(ctx, githubsync.IssueFields(f))
+	return tracked(is), err
+}
+
+func (g githubTracker) Edit(ctx context.Context, number int, f pipeline.IssueFields) (pipeline.TrackedIssue, error) {
+	is, err := g.issues.Edit(ctx, number, githubsync.IssueFields(f))
+	return tracked(is), err
+}
+
+func tracked(is githubsync.Issue) pipeline.TrackedIssue {
+	return pipeline.TrackedIssue{Number: is.Number, Title: is.Title, Body: is.Body, URL: is.HTMLURL}
 }

@@ -7,19 +7,46 @@ import (
 	"strings"
 	"time"
 
-	"github.com/opsqa/opsqa/internal/githubsync"
-	"github.com/opsqa/opsqa/internal/report"
 	"github.com/opsqa/opsqa/internal/sitegen"
 	"github.com/opsqa/opsqa/internal/ticket"
 	"github.com/opsqa/opsqa/internal/training"
 )
 
-// IssueTracker holds the recertification issues: GitHub Issues through
-// githubsync.Issues, or a fake in tests.
+// IssueTracker holds the recertification issues: GitHub Issues, which
+// the command line adapts, or a fake in tests.
 type IssueTracker interface {
-	ListOpen(ctx context.Context, label string) ([]githubsync.Issue, error)
-	Create(ctx context.Context, f githubsync.IssueFields) (githubsync.Issue, error)
-	Edit(ctx context.Context, number int, f githubsync.IssueFields) (githubsync.Issue, error)
+	// ListOpen returns the open issues carrying label.
+	ListOpen(ctx context.Context, label string) ([]TrackedIssue, error)
+	// Create opens an issue.
+	Create(ctx context.Context, f IssueFields) (TrackedIssue, error)
+	// Edit changes the fields f sets.
+	Edit(ctx context.Context, number int, f IssueFields) (TrackedIssue, error)
+}
+
+// TrackedIssue is an issue as the tracker answers with it.
+type TrackedIssue struct {
+	Number int
+	Title  string
+	Body   string
+	URL    string
+}
+
+// IssueFields are the fields of an issue to set; on Edit an empty one is
+// left as it is.
+type IssueFields struct {
+	Title, Body string
+	Labels      []string
+	Assignees   []string
+	// State is "open" or "closed"; StateReason "completed" or
+	// "not_planned" with a close.
+	State, StateReason string
+}
+
+// IssueText writes the issues' titles and bodies (report.RecertificationIssue).
+type IssueText interface {
+	Title(n training.Notice) string
+	Body(n training.Notice, links training.IssueLinks) string
+	Closed(previous, why string) string
 }
 
 // RecertifyOptions say whose records to read and where the issues are.
@@ -39,6 +66,8 @@ type RecertifyOptions struct {
 	Tracker IssueTracker
 	// DryRun plans without writing.
 	DryRun bool
+	// Text writes the issues.
+	Text IssueText
 }
 
 // Recertify keeps one open recertification issue per person whose
@@ -54,6 +83,9 @@ type RecertifyOptions struct {
 func Recertify(ctx context.Context, o RecertifyOptions) (*training.Recertification, error) {
 	if o.Tracker == nil && !o.DryRun {
 		return nil, configErrorf("no issue tracker: only a dry run works without GitHub")
+	}
+	if o.Text == nil {
+		return nil, configErrorf("no writer of the issues' text")
 	}
 	_, loc, err := loadConfig(o.Root)
 	if err != nil {
@@ -90,12 +122,12 @@ func Recertify(ctx context.Context, o RecertifyOptions) (*training.Recertificati
 	links := issueLinks(repo, o.Root, o.Repo, o.WebURL)
 	var drafts []training.Draft
 	for _, n := range recs.Notices() {
-		drafts = append(drafts, training.Draft{Notice: n, Title: report.RecertificationTitle(n), Body: report.RecertificationBody(n, links)})
+		drafts = append(drafts, training.Draft{Notice: n, Title: o.Text.Title(n), Body: o.Text.Body(n, links)})
 	}
 	run.Actions = training.Plan(recs, drafts, open)
 	for i := range run.Actions {
 		if a := &run.Actions[i]; a.Kind == training.Close {
-			a.Body = report.RecertificationClosed(bodies[a.Issue], a.Why)
+			a.Body = o.Text.Closed(bodies[a.Issue], a.Why)
 		}
 	}
 	if o.DryRun {
@@ -112,17 +144,17 @@ func Recertify(ctx context.Context, o RecertifyOptions) (*training.Recertificati
 
 // apply does one action and records the issue GitHub answered with.
 func apply(ctx context.Context, t IssueTracker, label string, a *training.Action) error {
-	var is githubsync.Issue
+	var is TrackedIssue
 	var err error
 	switch a.Kind {
 	case training.Open:
-		is, err = t.Create(ctx, githubsync.IssueFields{Title: a.Title, Body: a.Body, Labels: []string{label}, Assignees: []string{a.Person}})
+		is, err = t.Create(ctx, IssueFields{Title: a.Title, Body: a.Body, Labels: []string{label}, Assignees: []string{a.Person}})
 		if err != nil {
 			return fmt.Errorf("open the recertification issue of %s: %w", a.Person, err)
 		}
 		a.Issue = is.Number
 	case training.Update:
-		is, err = t.Edit(ctx, a.Issue, githubsync.IssueFields{Title: a.Title, Body: a.Body})
+		is, err = t.Edit(ctx, a.Issue, IssueFields{Title: a.Title, Body: a.Body})
 		if err != nil {
 			return fmt.Errorf("update recertification issue #%d of %s: %w", a.Issue, a.Person, err)
 		}
@@ -131,14 +163,14 @@ func apply(ctx context.Context, t IssueTracker, label string, a *training.Action
 		if a.Duplicate {
 			reason = "not_planned"
 		}
-		is, err = t.Edit(ctx, a.Issue, githubsync.IssueFields{Body: a.Body, State: "closed", StateReason: reason})
+		is, err = t.Edit(ctx, a.Issue, IssueFields{Body: a.Body, State: "closed", StateReason: reason})
 		if err != nil {
 			return fmt.Errorf("close recertification issue #%d of %s: %w", a.Issue, a.Person, err)
 		}
 	default:
 		return nil
 	}
-	a.URL = is.HTMLURL
+	a.URL = is.URL
 	return nil
 }
 
@@ -167,7 +199,7 @@ func trainingFromRepo(repo *loadedRepo, loc *time.Location, o TrainingOptions) (
 
 // issueLinks are the module and quiz pages on the site when it has a
 // base_url, else the files on GitHub.
-func issueLinks(repo *loadedRepo, root, ghRepo, webURL string) report.IssueLinks {
+func issueLinks(repo *loadedRepo, root, ghRepo, webURL string) training.IssueLinks {
 	cfg := repo.r.Config
 	if webURL == "" {
 		webURL = "https://github.com"
@@ -181,7 +213,7 @@ func issueLinks(repo *loadedRepo, root, ghRepo, webURL string) report.IssueLinks
 		}
 		return strings.TrimSuffix(webURL, "/") + "/" + ghRepo + "/blob/HEAD/" + path
 	}
-	links := report.IssueLinks{Modules: map[string]string{}, Quizzes: map[string]string{}}
+	links := training.IssueLinks{Modules: map[string]string{}, Quizzes: map[string]string{}}
 	for _, d := range repo.r.OfKind("module") {
 		links.Modules[d.ID()] = url(d.Path)
 	}

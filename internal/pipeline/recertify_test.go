@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"testing"
-
-	"github.com/opsqa/opsqa/internal/githubsync"
 )
 
 // The issue links to the quizzes on the site when it has a base URL,
@@ -37,5 +35,4 @@ func TestRecertifyNeedsTrackerToWrite(t *testing.T) {
 	if err == nil || !errors.As(err, &ce) {
 		t.Errorf("no tracker, no dry run: %v; want a configuration error", err)
 	}
-	var _ IssueTracker = (*githubsync.Issues)(nil)
 }

@@ -10,11 +10,21 @@ import (
 	"github.com/opsqa/opsqa/internal/training"
 )
 
-// IssueLinks are the pages a recertification issue links to, by id;
-// an id without one is named, not linked.
-type IssueLinks struct {
-	Modules map[string]string
-	Quizzes map[string]string
+// RecertificationIssue writes the recertification issues' titles and
+// bodies, for the pipeline that files them.
+type RecertificationIssue struct{}
+
+// Title is RecertificationTitle.
+func (RecertificationIssue) Title(n training.Notice) string { return RecertificationTitle(n) }
+
+// Body is RecertificationBody.
+func (RecertificationIssue) Body(n training.Notice, links training.IssueLinks) string {
+	return RecertificationBody(n, links)
+}
+
+// Closed is RecertificationClosed.
+func (RecertificationIssue) Closed(previous, why string) string {
+	return RecertificationClosed(previous, why)
 }
 
 // RecertificationTitle is the title of a person's recertification issue.
@@ -35,7 +45,7 @@ func RecertificationTitle(n training.Notice) string {
 // to their quizzes. It holds dates, not "in 10 days", so that it changes
 // only when the person's standing does and a weekly run edits nothing
 // otherwise.
-func RecertificationBody(n training.Notice, links IssueLinks) string {
+func RecertificationBody(n training.Notice, links training.IssueLinks) string {
 	var b strings.Builder
 	b.WriteString(training.Marker(n.Login) + "\n")
 	fmt.Fprintf(&b, "@%s, ", n.Login)

@@ -29,7 +29,7 @@ func TestRecertificationBody(t *testing.T) {
 	if got := RecertificationTitle(n); got != "Recertification expired 2026-10-01: Ann <A> (ann)" {
 		t.Errorf("title %q", got)
 	}
-	body := RecertificationBody(n, IssueLinks{Quizzes: map[string]string{"q1": "https://ops.example/training/quizzes/q1/"}})
+	body := RecertificationBody(n, training.IssueLinks{Quizzes: map[string]string{"q1": "https://ops.example/training/quizzes/q1/"}})
 	for _, want := range []string{
 		"<!-- opsqa:recertify person=ann -->\n@ann, your certifications **on\\_call**, which expired on 2026-10-01 and **cab**, which expires on 2026-11-20.",
 		"| Paging \\[basics\\] | [q1](https://ops.example/training/quizzes/q1/) | 2025-10-01 | 2026-10-01 (expired) |",

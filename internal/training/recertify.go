@@ -131,6 +131,13 @@ type OpenIssue struct {
 	Body   string
 }
 
+// IssueLinks are the pages a recertification issue links to, by module
+// and quiz id; an id without one is named, not linked.
+type IssueLinks struct {
+	Modules map[string]string
+	Quizzes map[string]string
+}
+
 // Draft is the issue a notice should have.
 type Draft struct {
 	Notice Notice
