@@ -172,3 +172,17 @@ func TestTrainingGradeFlags(t *testing.T) {
 		t.Errorf("got %+v, want %+v", *got, want)
 	}
 }
+
+func TestTrainingRecertifyFlags(t *testing.T) {
+	env := &Env{}
+	var got *trainingRecertifyOptions
+	cmd := newTrainingRecertifyCmd(env, func(o *trainingRecertifyOptions) error { got = o; return nil })
+	cmd.SetArgs([]string{"--dry-run", "--notice-days", "14", "--repo", "o/r", "--format", "json", "--as-of", "2026-11-01", "--root", "kb"})
+	if err := cmd.Execute(); err != nil {
+		t.Fatal(err)
+	}
+	want := trainingRecertifyOptions{env: env, Root: "kb", Snapshot: "data/snapshot.jsonl", AsOf: "2026-11-01", Repo: "o/r", NoticeDays: 14, DryRun: true, Format: "json"}
+	if !reflect.DeepEqual(*got, want) {
+		t.Errorf("got %+v, want %+v", *got, want)
+	}
+}

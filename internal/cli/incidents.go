@@ -133,10 +133,7 @@ func incidentsSyncRun(ctx context.Context, opts *incidentsSyncOptions) error {
 	if owner, name, ok := strings.Cut(repo, "/"); !ok || owner == "" || name == "" || strings.ContainsAny(name, "/ ") {
 		return usageError("repository %q is not OWNER/NAME", repo)
 	}
-	token := env.Getenv("GITHUB_TOKEN")
-	if token == "" {
-		token = env.Getenv("GH_TOKEN")
-	}
+	token := githubToken(env)
 	if token == "" {
 		return usageError("no GitHub token: set GITHUB_TOKEN (or GH_TOKEN) to a token that can read the issues of %s", repo)
 	}

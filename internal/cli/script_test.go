@@ -3,6 +3,7 @@ package cli
 import (
 	"flag"
 	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/rogpeppe/go-internal/testscript"
@@ -20,6 +21,12 @@ func TestMain(m *testing.M) {
 // TestScripts runs the end-to-end scripts in testdata/script: real
 // repositories as inline files, real command lines, exact output.
 func TestScripts(t *testing.T) {
+	// $SAMPLE is this repository: Northwind Parcel's documents and the
+	// bundled sample snapshot, for scripts that read them as they are.
+	sample, err := filepath.Abs("../..")
+	if err != nil {
+		t.Fatal(err)
+	}
 	testscript.Run(t, testscript.Params{
 		Dir:                 "testdata/script",
 		RequireExplicitExec: true,
@@ -27,6 +34,7 @@ func TestScripts(t *testing.T) {
 		Setup: func(e *testscript.Env) error {
 			e.Setenv("NO_COLOR", "1")
 			e.Setenv("GITHUB_ACTIONS", "")
+			e.Setenv("SAMPLE", sample)
 			return nil
 		},
 	})

@@ -41,12 +41,20 @@ who on call lacks which module, and the skills matrix of people by modules.
 to scripts, markdown a report to paste into an issue. The scorecards'
 training check and the site's training page read the same records.
 
-Subcommands grade a quiz-result issue (grade) and open or update the
-recertification-due issues (recertify).`,
+Subcommands:
+  grade      grade a quiz-result issue again from the answer key
+  convert    import a GIFT (Moodle) or quizdown quiz, or export one to GIFT
+  recertify  open or update one recertification-due issue per person
+
+Run 'opsqa training COMMAND --help' for each one's flags.`,
 		Example: `  opsqa training
   opsqa training --team operations --format markdown
   opsqa training --person li-na --format json
-  opsqa training --as-of 2026-12-01`,
+  opsqa training --as-of 2026-12-01
+
+  opsqa training grade --event "$GITHUB_EVENT_PATH"
+  opsqa training convert moodle-export.gift --out training/quizzes/oncall-basics-quiz.md --owner operations
+  opsqa training recertify --dry-run`,
 		Args: exactArgs(0),
 		RunE: func(c *cobra.Command, args []string) error {
 			return trainingRun(opts)
@@ -61,6 +69,7 @@ recertification-due issues (recertify).`,
 	f.StringVar(&opts.Team, "team", "", "only this team (its id in opsqa.yaml)")
 	cmd.AddCommand(newTrainingGradeCmd(env, nil))
 	cmd.AddCommand(newTrainingConvertCmd(env, nil))
+	cmd.AddCommand(newTrainingRecertifyCmd(env, nil))
 	return cmd
 }
 

@@ -281,20 +281,9 @@ func newClient(opts Options) (*client, error) {
 	if opts.Now == nil {
 		return nil, errors.New("sync: no clock")
 	}
-	hc := opts.HTTPClient
-	if hc == nil {
-		hc = &http.Client{Timeout: 60 * time.Second}
-	}
-	gh := github.NewClient(hc).WithAuthToken(opts.Token)
-	if opts.BaseURL != "" {
-		u, err := url.Parse(opts.BaseURL)
-		if err != nil || u.Scheme == "" || u.Host == "" {
-			return nil, fmt.Errorf("sync: API base URL %q is not an absolute URL", opts.BaseURL)
-		}
-		if !strings.HasSuffix(u.Path, "/") {
-			u.Path += "/"
-		}
-		gh.BaseURL = u
+	gh, err := apiClient(opts.Token, opts.BaseURL, opts.HTTPClient)
+	if err != nil {
+		return nil, err
 	}
 	c := &client{gh: gh, http: gh.Client(), now: opts.Now, sleep: opts.Sleep, rand: opts.Rand}
 	if c.sleep == nil {
@@ -304,6 +293,29 @@ func newClient(opts Options) (*client, error) {
 		c.rand = rand.Float64
 	}
 	return c, nil
+}
+
+// apiClient is a go-github client authenticated with token against the
+// REST API at baseURL ("" for https://api.github.com/).
+func apiClient(token, baseURL string, hc *http.Client) (*github.Client, error) {
+	if token == "" {
+		return nil, errors.New("no GitHub token")
+	}
+	if hc == nil {
+		hc = &http.Client{Timeout: 60 * time.Second}
+	}
+	gh := github.NewClient(hc).WithAuthToken(token)
+	if baseURL != "" {
+		u, err := url.Parse(baseURL)
+		if err != nil || u.Scheme == "" || u.Host == "" {
+			return nil, fmt.Errorf("API base URL %q is not an absolute URL", baseURL)
+		}
+		if !strings.HasSuffix(u.Path, "/") {
+			u.Path += "/"
+		}
+		gh.BaseURL = u
+	}
+	return gh, nil
 }
 
 func splitRepo(repo string) (string, string, error) {

@@ -125,22 +125,5 @@ func Training(o TrainingOptions) (*training.Records, error) {
 	if err != nil {
 		return nil, err
 	}
-	path := o.Snapshot
-	if !filepath.IsAbs(path) {
-		path = filepath.Join(o.Root, path)
-	}
-	snap, err := ticket.ReadSnapshot(path)
-	if err != nil {
-		return nil, err
-	}
-	asOf := snap.SyncedAt
-	if asOf.IsZero() {
-		asOf = o.Now()
-	}
-	if o.AsOf != "" {
-		if asOf, err = parseAsOf(o.AsOf, loc, o.Now); err != nil {
-			return nil, err
-		}
-	}
-	return trainingRecords(repo, o.Root, snap, asOf), nil
+	return trainingFromRepo(repo, loc, o)
 }

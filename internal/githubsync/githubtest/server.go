@@ -312,6 +312,9 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 
+	if r.Method != http.MethodGet && s.serveWrite(rec, r) {
+		return
+	}
 	if r.Method != http.MethodGet {
 		s.writeError(rec, http.StatusNotFound, "Not Found", "https://docs.github.com/rest", nil)
 		return
@@ -540,6 +543,9 @@ func (s *Server) listIssues(q url.Values) (any, string, bool) {
 			continue
 		}
 		if !since.IsZero() && is.UpdatedAt.Before(since) {
+			continue
+		}
+		if !hasLabels(is, q.Get("labels")) {
 			continue
 		}
 		c := *is
