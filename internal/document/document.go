@@ -97,7 +97,7 @@ func Parse(path string, src []byte) (*Document, []diag.Diagnostic) {
 // indexes its lines. A nil Document means the file is no text at all.
 func read(path string, src []byte) (*Document, []diag.Diagnostic) {
 	if len(src) > MaxSize {
-		return nil, []diag.Diagnostic{{Pos: diag.Position{File: path}, Severity: diag.Error, Rule: RuleEncoding,
+		return nil, []diag.Diagnostic{{Pos: diag.Position{File: path}, Severity: diag.Error, Rule: RuleLimits,
 			Message: fmt.Sprintf("file is %d bytes, larger than the %d-byte limit for a document", len(src), MaxSize),
 			Fix:     "split the document, or move data out of it"}}
 	}

@@ -55,7 +55,7 @@ func TestLoadUnreadable(t *testing.T) {
 		"processes/loop-a.md":   "unreadable: cannot read: too many levels of symbolic links",
 		"processes/loop-b.md":   "unreadable: cannot read: too many levels of symbolic links",
 		"processes/dangling.md": "unreadable: cannot read: no such file or directory",
-		"processes/huge.md":     "encoding: file is 52428800 bytes, larger than the 1048576-byte limit",
+		"processes/huge.md":     "limits: file is 52428800 bytes, larger than the 1048576-byte limit",
 	} {
 		if !strings.Contains(got[file], want) {
 			t.Errorf("%s: got %q, want %q", file, got[file], want)

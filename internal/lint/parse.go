@@ -11,10 +11,25 @@ import (
 
 var encodingRule = Rule{
 	ID:              document.RuleEncoding,
-	Summary:         "files are UTF-8 text of a sane size",
-	Doc:             "A document must be UTF-8 text without NUL bytes and at most 4 MiB. Binary files with a .md name, other encodings and pasted logs break rendering and search. Save the file as UTF-8, or remove it.",
+	Summary:         "files are UTF-8 text",
+	Doc:             "A document must be UTF-8 text without NUL bytes. Binary files with a .md name, other encodings and pasted logs break rendering and search. Save the file as UTF-8, or remove it.",
 	Severity:        diag.Error,
 	CheckRepository: func(p *Pass) { p.reportLoadFindings(document.RuleEncoding) },
+}
+
+var limitsRule = Rule{
+	ID:      document.RuleLimits,
+	Summary: "documents stay within the limits of size, line length, markup and nesting",
+	Doc: `A document is at most 1 MiB, its lines at most 64 KiB, its body at most
+100,000 inline markup characters ([ * _ ~ ` + "`" + `), its block quotes and lists
+at most 32 deep, its front matter at most 64 KiB and 1,000 keys. Past a
+limit the document is not read further: one finding at the place, and no
+other rule runs on it, because parsing such text costs memory and time for
+nothing (a few megabytes of "[" take gigabytes to parse). Hand-written
+documents stay far below; split the document, or move generated data out of
+it. RELIABILITY.md lists each limit with its cost.`,
+	Severity:        diag.Error,
+	CheckRepository: func(p *Pass) { p.reportLoadFindings(document.RuleLimits) },
 }
 
 var frontMatterRule = Rule{

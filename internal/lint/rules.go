@@ -6,6 +6,7 @@ package lint
 func Rules() []*Rule {
 	return []*Rule{
 		&encodingRule,
+		&limitsRule,
 		&frontMatterRule,
 		&yamlSyntaxRule,
 		&unreadableRule,

@@ -173,7 +173,7 @@ func (r *Repository) loadFile(e *entry) (*document.Document, []diag.Diagnostic) 
 		return nil, []diag.Diagnostic{Unreadable(f.rel, err)}
 	case size > document.MaxSize:
 		return nil, []diag.Diagnostic{{Pos: diag.Position{File: f.rel}, Severity: diag.Error,
-			Rule: document.RuleEncoding, Message: fmt.Sprintf("file is %d bytes, larger than the %d-byte limit for a document", size, document.MaxSize),
+			Rule: document.RuleLimits, Message: fmt.Sprintf("file is %d bytes, larger than the %d-byte limit for a document", size, document.MaxSize),
 			Fix: "split the document, or move data out of it"}}
 	}
 	doc, ds := document.Parse(f.rel, src)
