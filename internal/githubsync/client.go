@@ -423,7 +423,13 @@ func byteSize(n int64) string {
 // failure goes through it so that all of them share one bound.
 func (c *client) retryTransient(ctx context.Context, attempt int, failure error) error {
 	if attempt < MaxAttempts {
-		return c.backoff(ctx, attempt)
+		err := c.backoff(ctx, attempt)
+		var te *TimeoutError
+		if errors.As(err, &te) {
+			// Say what was being waited for, not only that time ran out.
+			return fmt.Errorf("%w; %w", failure, err)
+		}
+		return err
 	}
 	if _, ok := failure.(*APIError); ok {
 		return failure // it counts its attempts itself

@@ -2,6 +2,7 @@ package githubsync
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -30,7 +31,14 @@ func (c *client) waitRateLimit(ctx context.Context, req *http.Request, resp *htt
 	// A rate-limited request was not served: it does not use up a
 	// transient attempt.
 	r.attempt--
-	return c.wait(ctx, wait)
+	if err := c.wait(ctx, wait); err != nil {
+		var te *TimeoutError
+		if errors.As(err, &te) {
+			return fmt.Errorf("GET %s: %d rate limited; %w", c.redact(req.URL), resp.StatusCode, err)
+		}
+		return err
+	}
+	return nil
 }
 
 // rateLimitWait tells whether a 403 or 429 is a rate limit and how long to
