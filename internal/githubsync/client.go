@@ -136,7 +136,11 @@ func (e *TimeoutError) Error() string {
 	case e.Request:
 		return fmt.Sprintf("no complete answer within the request timeout of %s", e.Limit)
 	case e.Wait > 0:
-		return fmt.Sprintf("waiting %s more would pass the sync deadline of %s", e.Wait.Round(time.Second), e.Limit)
+		w := e.Wait.Round(10 * time.Millisecond)
+		if e.Wait >= time.Minute {
+			w = e.Wait.Round(time.Second)
+		}
+		return fmt.Sprintf("waiting %s more would pass the sync deadline of %s", w, e.Limit)
 	default:
 		return fmt.Sprintf("the sync did not finish within its deadline of %s", e.Limit)
 	}

@@ -457,7 +457,10 @@ func apiPath(srv *githubtest.Server, r *http.Request) string {
 func TestTokenOnlyToAPIOrigin(t *testing.T) {
 	foreign := githubtest.NewForeign()
 	defer foreign.Close()
-	port := func(u string) string { _, p, _ := strings.Cut(strings.TrimPrefix(u, "http://"), ":"); return strings.TrimSuffix(p, "/") }
+	port := func(u string) string {
+		_, p, _ := strings.Cut(strings.TrimPrefix(u, "http://"), ":")
+		return strings.TrimSuffix(p, "/")
+	}
 
 	for _, c := range []struct {
 		name   string
