@@ -6,9 +6,11 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -49,10 +51,13 @@ so nothing else needs the network.`,
 }
 
 type incidentsSyncOptions struct {
-	env      *Env
-	Repo     string
-	Snapshot string
-	Full     bool
+	env            *Env
+	Repo           string
+	Snapshot       string
+	Full           bool
+	AllowEmpty     bool
+	Timeout        time.Duration
+	RequestTimeout time.Duration
 }
 
 func newIncidentsSyncCmd(env *Env, runF func(*incidentsSyncOptions) error) *cobra.Command {
@@ -77,8 +82,26 @@ issues GitHub no longer lists.
 
 Rate limits are waited out as GitHub asks, and transient failures (5xx,
 timeouts, dropped connections) retried with backoff, up to a bound. The
-snapshot is replaced only after a complete sync: an interrupted sync leaves
-it whole, and the next one resumes from it.
+snapshot is replaced only after a complete sync: an interrupted or failed
+sync leaves it byte for byte as it was, and the next one resumes from it.
+
+A failing or hostile server cannot hold the sync, fill the memory or take
+the token elsewhere:
+
+  - the token is sent to the API origin only (scheme, host and port of
+    GITHUB_API_URL); a redirect to any other origin is refused, and at most
+    5 redirects on the API origin are followed;
+  - pagination stops with an error at a page linking back to one already
+    read, at a next link to another origin, and past 5000 pages of issues,
+    200 pages or 10000 events of one timeline;
+  - an answer larger than 32 MiB is refused (of an error answer, 64 KiB is
+    read); a page that is not a JSON array (null, an object) is an error,
+    not an empty page;
+  - --request-timeout bounds each request, its answer read whole (a request
+    that runs out is retried like any transient failure); --timeout bounds
+    the whole sync, rate-limit waits included; 0 turns a bound off;
+  - --full refuses to replace a snapshot holding tickets with an empty
+    listing unless --allow-empty says the repository really has no issues.
 
 Tickets are classified by their labels as opsqa.yaml's labels section says
 (incident, problem, feedback, quiz-result; sev1…sev4; service:<id>),
@@ -87,10 +110,12 @@ against the issue forms; a body that does not match its form is reported
 in the ticket's form_problems, not guessed at.
 
 Exit status: 0 synced, 2 usage or configuration error (no token, no
-repository), 3 could not sync (network, GitHub, file system).`,
+repository, a bad --timeout), 3 could not sync (network, GitHub, a bound
+above, file system).`,
 		Example: `  GITHUB_TOKEN=$(gh auth token) opsqa incidents sync
   opsqa incidents sync --repo northwind-parcel/operations --snapshot data/snapshot.jsonl
   opsqa incidents sync --full    # rebuild the snapshot from scratch
+  opsqa incidents sync --timeout 10m --request-timeout 1m   # a slow GitHub Enterprise Server
 
   # In a scheduled GitHub Actions job:
   #   env: {GITHUB_TOKEN: ${{ secrets.GITHUB_TOKEN }}}
@@ -107,6 +132,9 @@ repository), 3 could not sync (network, GitHub, file system).`,
 	f.StringVar(&opts.Repo, "repo", "", "repository OWNER/NAME (default: repository in opsqa.yaml)")
 	f.StringVar(&opts.Snapshot, "snapshot", "data/snapshot.jsonl", "snapshot file, relative to the repository root")
 	f.BoolVar(&opts.Full, "full", false, "ignore the snapshot's cursor and read every issue again")
+	f.BoolVar(&opts.AllowEmpty, "allow-empty", false, "let --full replace a snapshot holding tickets when GitHub lists no issues")
+	f.DurationVar(&opts.Timeout, "timeout", githubsync.DefaultTimeout, "bound on the whole sync, rate-limit waits included (0: none)")
+	f.DurationVar(&opts.RequestTimeout, "request-timeout", githubsync.DefaultRequestTimeout, "bound on each request, its answer read whole (0: none)")
 	return cmd
 }
 
@@ -114,6 +142,9 @@ func incidentsSyncRun(ctx context.Context, opts *incidentsSyncOptions) error {
 	env := opts.env
 	if ctx == nil {
 		ctx = context.Background()
+	}
+	if opts.Timeout < 0 || opts.RequestTimeout < 0 {
+		return usageError("--timeout and --request-timeout take a positive duration such as 30s or 10m, or 0 for none")
 	}
 	root, err := repoRoot(env, "")
 	if err != nil {
@@ -154,19 +185,36 @@ func incidentsSyncRun(ctx context.Context, opts *incidentsSyncOptions) error {
 		progress = env.ErrOut
 	}
 
+	// The sync bounds each request itself (--request-timeout); a timeout
+	// of the client would cut a longer one short.
+	var hc *http.Client
+	if env.HTTPClient != nil {
+		c := *env.HTTPClient
+		c.Timeout = 0
+		hc = &c
+	}
 	stats, err := githubsync.SyncFile(ctx, path, githubsync.Options{
-		Repo:       repo,
-		Token:      token,
-		BaseURL:    env.Getenv("GITHUB_API_URL"),
-		HTTPClient: env.HTTPClient,
-		Now:        env.Now,
-		Labels:     cfg.Labels,
-		Services:   services,
-		Forms:      forms,
-		Progress:   progress,
-		Full:       opts.Full,
+		Repo:           repo,
+		Token:          token,
+		BaseURL:        env.Getenv("GITHUB_API_URL"),
+		HTTPClient:     hc,
+		Now:            env.Now,
+		Labels:         cfg.Labels,
+		Services:       services,
+		Forms:          forms,
+		Progress:       progress,
+		Full:           opts.Full,
+		AllowEmpty:     opts.AllowEmpty,
+		Timeout:        noneIfZero(opts.Timeout),
+		RequestTimeout: noneIfZero(opts.RequestTimeout),
 	})
 	if err != nil {
+		switch {
+		case errors.Is(err, githubsync.ErrEmptyListing):
+			err = fmt.Errorf("%w; pass --allow-empty if the repository really has no issues", err)
+		case errors.Is(err, context.DeadlineExceeded):
+			err = fmt.Errorf("%w (--request-timeout and --timeout set the bounds)", err)
+		}
 		return fmt.Errorf("sync incidents: %w", err)
 	}
 
@@ -209,6 +257,15 @@ func loadForms(root string, warn io.Writer) (map[ticket.Class]*issueform.Templat
 		fmt.Fprintf(warn, "opsqa: no issue form %s; those tickets keep no form fields\n", strings.Join(missing, ", "))
 	}
 	return forms, nil
+}
+
+// noneIfZero maps a flag's 0 ("no bound") to the sync's negative value
+// for none; the sync takes 0 as its default.
+func noneIfZero(d time.Duration) time.Duration {
+	if d == 0 {
+		return -1
+	}
+	return d
 }
 
 func plural(n int, one, many string) string {

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bytes"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -146,5 +147,105 @@ func TestIncidentsSyncMissingForms(t *testing.T) {
 	code, _, errOut = runSync(t, dir, srv, now, map[string]string{"GITHUB_TOKEN": syncTestToken, "GITHUB_API_URL": srv.URL})
 	if code != ExitUsage || !strings.Contains(errOut, "problem.yml") {
 		t.Errorf("broken form: exit %d, stderr %q", code, errOut)
+	}
+}
+
+func TestIncidentsSyncHelpStatesBounds(t *testing.T) {
+	var out bytes.Buffer
+	env := &Env{In: strings.NewReader(""), Out: &out, ErrOut: &out, Getenv: func(string) string { return "" }, Now: time.Now, Dir: t.TempDir()}
+	if code := Main([]string{"incidents", "sync", "--help"}, env); code != ExitOK {
+		t.Fatalf("exit %d", code)
+	}
+	for _, w := range []string{
+		"--timeout duration", "(default 30m0s)", "--request-timeout duration", "(default 30s)", "--allow-empty",
+		"API origin only", "at most\n    5 redirects", "5000 pages of issues", "200 pages or 10000 events", "32 MiB", "64 KiB", "not a JSON array",
+	} {
+		if !strings.Contains(out.String(), w) {
+			t.Errorf("--help lacks %q", w)
+		}
+	}
+}
+
+func TestIncidentsSyncBounds(t *testing.T) {
+	dir, srv, now := syncRepo(t)
+	vars := map[string]string{"GITHUB_TOKEN": syncTestToken, "GITHUB_API_URL": srv.URL}
+	if code, _, errOut := runSync(t, dir, srv, now, vars); code != ExitOK {
+		t.Fatalf("first sync: exit %d: %s", code, errOut)
+	}
+	path := filepath.Join(dir, "data/snapshot.jsonl")
+	before, _ := os.ReadFile(path)
+	foreign := githubtest.NewForeign()
+	defer foreign.Close()
+
+	cases := []struct {
+		name   string
+		args   []string
+		fault  *githubtest.Fault
+		empty  bool // sync against a repository with no issues
+		code   int
+		stderr []string
+	}{
+		{name: "negative timeout", args: []string{"--timeout", "-1s"}, code: ExitUsage, stderr: []string{"--timeout and --request-timeout take a positive duration"}},
+		{name: "not a duration", args: []string{"--request-timeout", "soon"}, code: ExitUsage, stderr: []string{"invalid argument"}},
+		{name: "whole-sync deadline", args: []string{"--full", "--timeout", "150ms"},
+			fault: &githubtest.Fault{Kind: githubtest.Hang, Times: githubtest.Forever, Match: githubtest.ListPage(1)}, code: ExitFailure,
+			stderr: []string{"the sync did not finish within its deadline of 150ms", "--request-timeout and --timeout set the bounds"}},
+		{name: "request timeout", args: []string{"--full", "--request-timeout", "50ms", "--timeout", "400ms"},
+			fault: &githubtest.Fault{Kind: githubtest.Hang, Times: githubtest.Forever, Match: githubtest.ListPage(1)}, code: ExitFailure,
+			stderr: []string{"no complete answer within the request timeout of 50ms", "would pass the sync deadline of 400ms", "--request-timeout and --timeout set the bounds"}},
+		{name: "null page", args: []string{"--full"},
+			fault: &githubtest.Fault{Kind: githubtest.RawBody, Body: []byte("null"), Match: githubtest.ListPage(1)}, code: ExitFailure,
+			stderr: []string{"page is not a JSON array: got null"}},
+		{name: "redirect to another origin", args: []string{"--full"},
+			fault: &githubtest.Fault{Kind: githubtest.Redirect, Match: githubtest.ListPage(1), Target: func(*http.Request) string { return foreign.URL + "/?t=" + syncTestToken }}, code: ExitFailure,
+			stderr: []string{"refused a redirect to " + foreign.URL + ": not the API origin"}},
+		{name: "token echoed", fault: &githubtest.Fault{Kind: githubtest.EchoAuth}, code: ExitFailure,
+			stderr: []string{"401 Unauthorized: Bad credentials: Bearer [REDACTED]"}},
+		{name: "empty listing", args: []string{"--full"}, empty: true, code: ExitFailure,
+			stderr: []string{"the listing is empty but the snapshot is not (23 tickets); not replacing it; pass --allow-empty"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			api := srv
+			if c.empty {
+				api = githubtest.New("northwind-parcel", "operations", now)
+				defer api.Close()
+			}
+			api.ClearFaults()
+			if c.fault != nil {
+				api.Inject(*c.fault)
+			}
+			start := time.Now()
+			v := map[string]string{"GITHUB_TOKEN": syncTestToken, "GITHUB_API_URL": api.URL}
+			code, out, errOut := runSync(t, dir, api, now, v, c.args...)
+			if code != c.code {
+				t.Errorf("exit %d, want %d (stderr %q)", code, c.code, errOut)
+			}
+			for _, w := range c.stderr {
+				if !strings.Contains(errOut, w) {
+					t.Errorf("stderr %q lacks %q", errOut, w)
+				}
+			}
+			if strings.Contains(out+errOut, syncTestToken) {
+				t.Errorf("the token was printed: %q", errOut)
+			}
+			if after, _ := os.ReadFile(path); !bytes.Equal(after, before) {
+				t.Errorf("the snapshot changed")
+			}
+			if d := time.Since(start); d > 5*time.Second {
+				t.Errorf("took %v", d)
+			}
+		})
+	}
+	if len(foreign.Requests()) != 0 {
+		t.Errorf("a request reached the other origin")
+	}
+
+	// --allow-empty: the repository really has no issues.
+	empty := githubtest.New("northwind-parcel", "operations", now)
+	defer empty.Close()
+	code, out, errOut := runSync(t, dir, empty, now, map[string]string{"GITHUB_TOKEN": syncTestToken, "GITHUB_API_URL": empty.URL}, "--full", "--allow-empty")
+	if code != ExitOK || !strings.Contains(out, "0 tickets fetched, 0 changed, 0 total") {
+		t.Errorf("--allow-empty: exit %d, %q %q", code, out, errOut)
 	}
 }

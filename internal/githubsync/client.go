@@ -1,6 +1,7 @@
 package githubsync
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -10,6 +11,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"reflect"
 	"strconv"
 	"strings"
 	"time"
@@ -36,8 +38,116 @@ const (
 	MaxWait = 65 * time.Minute
 
 	maxRateLimitWaits = 8
-	maxBody           = 64 << 20
 )
+
+// Bounds on what one sync accepts from a server that fails or misbehaves.
+// Limits overrides them per sync; these are the defaults.
+const (
+	// MaxIssuePages bounds the pages of the issue listing: 500,000 issues
+	// at 100 a page.
+	MaxIssuePages = 5000
+	// MaxTimelinePages bounds the pages of one issue's timeline.
+	MaxTimelinePages = 200
+	// MaxTimelineEvents bounds the events of one issue's timeline.
+	MaxTimelineEvents = 10000
+	// MaxBody bounds one successful answer, in bytes.
+	MaxBody = 32 << 20
+	// MaxErrorBody bounds what is read of an error answer for its
+	// message; the rest is not read.
+	MaxErrorBody = 64 << 10
+	// MaxRedirects bounds the redirects followed by one request, all on
+	// the API origin.
+	MaxRedirects = 5
+	// DefaultRequestTimeout bounds one request, its answer read whole.
+	DefaultRequestTimeout = 30 * time.Second
+	// DefaultTimeout bounds the whole sync, rate-limit waits included.
+	DefaultTimeout = 30 * time.Minute
+)
+
+// Limits bound one sync. A zero field takes the default above.
+type Limits struct {
+	IssuePages     int
+	TimelinePages  int
+	TimelineEvents int
+	Body           int64
+	ErrorBody      int64
+	Redirects      int
+}
+
+func (l Limits) withDefaults() Limits {
+	def := func(v *int, d int) {
+		if *v <= 0 {
+			*v = d
+		}
+	}
+	def(&l.IssuePages, MaxIssuePages)
+	def(&l.TimelinePages, MaxTimelinePages)
+	def(&l.TimelineEvents, MaxTimelineEvents)
+	def(&l.Redirects, MaxRedirects)
+	if l.Body <= 0 {
+		l.Body = MaxBody
+	}
+	if l.ErrorBody <= 0 {
+		l.ErrorBody = MaxErrorBody
+	}
+	return l
+}
+
+// Errors a sync stops with. None of them is retried: the server would
+// answer the same again.
+var (
+	// ErrForeignOrigin: a redirect or a page link leads away from the
+	// API origin (scheme, host and port), where the token must not go.
+	ErrForeignOrigin = errors.New("not the API origin")
+	// ErrTooManyRedirects: more than MaxRedirects redirects for one
+	// request.
+	ErrTooManyRedirects = errors.New("too many redirects")
+	// ErrPageLoop: a page links to a page already read.
+	ErrPageLoop = errors.New("pagination loops")
+	// ErrTooManyPages: a listing or timeline runs past its bound.
+	ErrTooManyPages = errors.New("too many pages")
+	// ErrTooManyEvents: a timeline holds more than MaxTimelineEvents.
+	ErrTooManyEvents = errors.New("too many timeline events")
+	// ErrBodyTooLarge: an answer is larger than MaxBody.
+	ErrBodyTooLarge = errors.New("answer too large")
+	// ErrNotAnArray: a page of a listing or timeline is not a JSON array
+	// (null, an object): it is not taken as an empty page.
+	ErrNotAnArray = errors.New("page is not a JSON array")
+	// ErrEmptyListing: a full sync listed no issues while the snapshot
+	// it would replace holds some; Options.AllowEmpty accepts it.
+	ErrEmptyListing = errors.New("the listing is empty but the snapshot is not")
+)
+
+// TimeoutError is a sync stopped by one of its time bounds: the
+// per-request timeout (once retries ran out) or the whole-sync deadline.
+type TimeoutError struct {
+	// Request is set for the per-request timeout, clear for the
+	// whole-sync deadline.
+	Request bool
+	// Limit is the bound that was hit.
+	Limit time.Duration
+	// Wait, when set, is a rate-limit or backoff wait that would have
+	// ended past the whole-sync deadline, so it was not begun.
+	Wait time.Duration
+}
+
+func (e *TimeoutError) Error() string {
+	switch {
+	case e.Request:
+		return fmt.Sprintf("no complete answer within the request timeout of %s", e.Limit)
+	case e.Wait > 0:
+		w := e.Wait.Round(10 * time.Millisecond)
+		if e.Wait >= time.Minute {
+			w = e.Wait.Round(time.Second)
+		}
+		return fmt.Sprintf("waiting %s more would pass the sync deadline of %s", w, e.Limit)
+	default:
+		return fmt.Sprintf("the sync did not finish within its deadline of %s", e.Limit)
+	}
+}
+
+// Is makes a TimeoutError a context.DeadlineExceeded as well.
+func (e *TimeoutError) Is(target error) bool { return target == context.DeadlineExceeded }
 
 // client sends GET requests to the REST API through go-github, retrying
 // and waiting as GitHub's rate limits ask. It reads every response itself
@@ -45,14 +155,25 @@ const (
 // limits against the wall clock and would refuse requests that the
 // injected clock says may go.
 type client struct {
-	gh    *github.Client
-	http  *http.Client
-	now   func() time.Time
-	sleep func(context.Context, time.Duration) error
-	rand  func() float64
+	gh     *github.Client
+	http   *http.Client
+	auth   *authTransport
+	origin origin
+	now    func() time.Time
+	sleep  func(context.Context, time.Duration) error
+	rand   func() float64
+	limits Limits
+	// requestTimeout bounds one try; 0 for none.
+	requestTimeout time.Duration
+	// syncTimeout and deadline are the whole-sync bound and when it
+	// passes (real time); zero for none.
+	syncTimeout time.Duration
+	deadline    time.Time
+	// secrets are the forms of the token scrubbed from anything the
+	// server sends back into an error.
+	secrets []string
 
-	requests int
-	waited   time.Duration
+	waited time.Duration
 }
 
 // response is a successful (2xx or 304) answer, read whole.
@@ -98,22 +219,26 @@ func (e *APIError) Error() string {
 func (c *client) get(ctx context.Context, u, etag string, v any) (*response, error) {
 	r := retries{secondary: SecondaryMinWait}
 	for {
-		if err := ctx.Err(); err != nil {
-			return nil, err
+		if ctx.Err() != nil {
+			return nil, context.Cause(ctx)
 		}
 		r.attempt++
 		req, err := c.newGet(ctx, u, etag)
 		if err != nil {
 			return nil, err
 		}
-		resp, body, err := c.send(req)
+		resp, body, err := c.try(req)
 		if err != nil {
 			if ctx.Err() != nil {
-				return nil, ctx.Err()
+				return nil, context.Cause(ctx)
+			}
+			failure := fmt.Errorf("GET %s: %w", c.redact(req.URL), c.scrubErr(stripURL(err)))
+			if permanent(err) {
+				return nil, failure
 			}
 			// Timeouts, refused and dropped connections, bodies cut
 			// short: all worth another try.
-			if err := c.retryTransient(ctx, r.attempt, fmt.Errorf("GET %s: %w", redact(req.URL), stripURL(err))); err != nil {
+			if err := c.retryTransient(ctx, r.attempt, failure); err != nil {
 				return nil, err
 			}
 			continue
@@ -124,8 +249,12 @@ func (c *client) get(ctx context.Context, u, etag string, v any) (*response, err
 			return &response{status: s, header: resp.Header}, nil
 		case s >= 200 && s < 300:
 			if v != nil {
-				if err := json.Unmarshal(body, v); err != nil {
-					if err := c.retryTransient(ctx, r.attempt, fmt.Errorf("decode GET %s: %w", redact(req.URL), err)); err != nil {
+				if err := decodeJSON(body, v); err != nil {
+					failure := fmt.Errorf("decode GET %s: %w", c.redact(req.URL), err)
+					if !retryableDecode(err) {
+						return nil, failure
+					}
+					if err := c.retryTransient(ctx, r.attempt, failure); err != nil {
 						return nil, err
 					}
 					continue
@@ -137,14 +266,20 @@ func (c *client) get(ctx context.Context, u, etag string, v any) (*response, err
 				return nil, err
 			}
 		case s >= 500:
-			failure := &APIError{Method: "GET", URL: redact(req.URL), Status: s, Message: decodeError(body).Message, Attempts: r.attempt}
+			failure := c.apiError(req, s, body, r.attempt)
 			if err := c.retryTransient(ctx, r.attempt, failure); err != nil {
 				return nil, err
 			}
 		default:
-			return nil, &APIError{Method: "GET", URL: redact(req.URL), Status: s, Message: decodeError(body).Message, Attempts: r.attempt}
+			return nil, c.apiError(req, s, body, r.attempt)
 		}
 	}
+}
+
+// apiError describes a failed answer, its message scrubbed of the token
+// in case the server echoes what it was sent.
+func (c *client) apiError(req *http.Request, status int, body []byte, attempts int) *APIError {
+	return &APIError{Method: "GET", URL: c.redact(req.URL), Status: status, Message: c.scrub(decodeError(body).Message), Attempts: attempts}
 }
 
 // retries is what one request has used of its bounds, kept across its
@@ -161,15 +296,15 @@ type retries struct {
 }
 
 // newGet builds one try of a GET of u. It is built against the API base
-// and refused for any other host, because the token travels with every
-// request and a Link header could point anywhere.
+// and refused for any other origin: the token goes only there, and a Link
+// header could point anywhere.
 func (c *client) newGet(ctx context.Context, u, etag string) (*http.Request, error) {
 	req, err := c.gh.NewRequest(http.MethodGet, u, nil)
 	if err != nil {
-		return nil, fmt.Errorf("build request: %w", err)
+		return nil, fmt.Errorf("build request: %w", c.scrubErr(err))
 	}
-	if !sameOrigin(req.URL, c.gh.BaseURL) {
-		return nil, fmt.Errorf("refuse to follow %s: not on the API host %s", redact(req.URL), c.gh.BaseURL.Host)
+	if o := originOf(req.URL); o != c.origin {
+		return nil, fmt.Errorf("refused to request %s: %w %s", o, ErrForeignOrigin, c.origin)
 	}
 	if etag != "" {
 		req.Header.Set("If-None-Match", etag)
@@ -177,18 +312,113 @@ func (c *client) newGet(ctx context.Context, u, etag string) (*http.Request, err
 	return req.WithContext(ctx), nil
 }
 
+// try makes one try of req within the per-request timeout, which covers
+// reading the answer. A try that runs out of time fails with a
+// *TimeoutError, so that the error says which bound was hit.
+func (c *client) try(req *http.Request) (*http.Response, []byte, error) {
+	parent := req.Context()
+	if c.requestTimeout <= 0 {
+		return c.send(req)
+	}
+	ctx, cancel := context.WithTimeoutCause(parent, c.requestTimeout, &TimeoutError{Request: true, Limit: c.requestTimeout})
+	defer cancel()
+	resp, body, err := c.send(req.WithContext(ctx))
+	if err != nil && parent.Err() == nil && ctx.Err() != nil {
+		return nil, nil, context.Cause(ctx)
+	}
+	return resp, body, err
+}
+
 // send makes one try of req and reads the answer whole, so that a body
 // cut short fails the try like a dropped connection and is retried the
-// same way.
+// same way. A successful answer larger than Limits.Body fails with
+// ErrBodyTooLarge, before it is read when its length is announced; of an
+// error answer only the first Limits.ErrorBody bytes are read, which is
+// plenty for a message.
 func (c *client) send(req *http.Request) (*http.Response, []byte, error) {
-	c.requests++
 	resp, err := c.http.Do(req)
 	if err != nil {
 		return nil, nil, err
 	}
-	body, err := io.ReadAll(io.LimitReader(resp.Body, maxBody))
-	resp.Body.Close()
-	return resp, body, err
+	defer resp.Body.Close()
+	ok := resp.StatusCode >= 200 && resp.StatusCode < 300
+	limit := c.limits.Body
+	if !ok {
+		limit = c.limits.ErrorBody
+	}
+	tooLarge := fmt.Errorf("%w: more than %s", ErrBodyTooLarge, byteSize(limit))
+	if ok && resp.ContentLength > limit {
+		return nil, nil, tooLarge
+	}
+	body, err := io.ReadAll(io.LimitReader(resp.Body, limit+1))
+	if err != nil {
+		return nil, nil, err
+	}
+	if int64(len(body)) > limit {
+		if ok {
+			return nil, nil, tooLarge
+		}
+		body = body[:limit]
+	}
+	return resp, body, nil
+}
+
+// permanent tells the failures of a try that another try would only
+// repeat.
+func permanent(err error) bool {
+	return errors.Is(err, ErrForeignOrigin) || errors.Is(err, ErrTooManyRedirects) || errors.Is(err, ErrBodyTooLarge)
+}
+
+// decodeJSON decodes an answer into v. When v is a slice, the answer must
+// be a JSON array: null or an object is not an empty page.
+func decodeJSON(body []byte, v any) error {
+	if t := reflect.TypeOf(v); t.Kind() == reflect.Pointer && t.Elem().Kind() == reflect.Slice {
+		b := bytes.TrimLeft(body, " \t\r\n")
+		if len(b) == 0 || b[0] != '[' {
+			return fmt.Errorf("%w: got %s", ErrNotAnArray, jsonKind(b))
+		}
+	}
+	return json.Unmarshal(body, v)
+}
+
+// retryableDecode tells a body cut short, worth another try, from one of
+// the wrong shape, which the server would send again.
+func retryableDecode(err error) bool {
+	var se *json.SyntaxError
+	return errors.As(err, &se) || errors.Is(err, io.ErrUnexpectedEOF)
+}
+
+// jsonKind names the kind of JSON value b starts with.
+func jsonKind(b []byte) string {
+	if len(b) == 0 {
+		return "an empty body"
+	}
+	switch b[0] {
+	case 'n':
+		return "null"
+	case '{':
+		return "an object"
+	case '"':
+		return "a string"
+	case 't', 'f':
+		return "a boolean"
+	default:
+		if b[0] == '-' || (b[0] >= '0' && b[0] <= '9') {
+			return "a number"
+		}
+		return "something that is not JSON"
+	}
+}
+
+func byteSize(n int64) string {
+	switch {
+	case n >= 1<<20 && n%(1<<20) == 0:
+		return fmt.Sprintf("%d MiB", n>>20)
+	case n >= 1<<10 && n%(1<<10) == 0:
+		return fmt.Sprintf("%d KiB", n>>10)
+	default:
+		return fmt.Sprintf("%d bytes", n)
+	}
 }
 
 // retryTransient backs off before the next try after a failure that may
@@ -197,7 +427,13 @@ func (c *client) send(req *http.Request) (*http.Response, []byte, error) {
 // failure goes through it so that all of them share one bound.
 func (c *client) retryTransient(ctx context.Context, attempt int, failure error) error {
 	if attempt < MaxAttempts {
-		return c.backoff(ctx, attempt)
+		err := c.backoff(ctx, attempt)
+		var te *TimeoutError
+		if errors.As(err, &te) {
+			// Say what was being waited for, not only that time ran out.
+			return fmt.Errorf("%w; %w", failure, err)
+		}
+		return err
 	}
 	if _, ok := failure.(*APIError); ok {
 		return failure // it counts its attempts itself
@@ -214,9 +450,21 @@ func (c *client) backoff(ctx context.Context, attempt int) error {
 	return c.wait(ctx, d)
 }
 
+// wait sleeps d, or fails at once when d would end past the whole-sync
+// deadline: waiting for a rate limit that lifts too late only delays the
+// same failure.
 func (c *client) wait(ctx context.Context, d time.Duration) error {
+	if !c.deadline.IsZero() && time.Until(c.deadline) < d {
+		return &TimeoutError{Limit: c.syncTimeout, Wait: d}
+	}
 	c.waited += d
-	return c.sleep(ctx, d)
+	if err := c.sleep(ctx, d); err != nil {
+		if ctx.Err() != nil {
+			return context.Cause(ctx)
+		}
+		return err
+	}
+	return nil
 }
 
 func decodeError(body []byte) errorBody {
@@ -228,16 +476,86 @@ func decodeError(body []byte) errorBody {
 	return eb
 }
 
-func sameOrigin(u, base *url.URL) bool {
-	return strings.EqualFold(u.Scheme, base.Scheme) && strings.EqualFold(u.Host, base.Host)
+// origin is a URL's scheme, host and port, the port spelled out: the
+// token goes to the API origin and nowhere else.
+type origin struct{ scheme, host, port string }
+
+func originOf(u *url.URL) origin {
+	o := origin{scheme: strings.ToLower(u.Scheme), host: strings.ToLower(u.Hostname()), port: u.Port()}
+	if o.port == "" {
+		switch o.scheme {
+		case "https":
+			o.port = "443"
+		case "http":
+			o.port = "80"
+		}
+	}
+	return o
+}
+
+func (o origin) String() string {
+	if (o.scheme == "https" && o.port == "443") || (o.scheme == "http" && o.port == "80") {
+		if strings.Contains(o.host, ":") {
+			return o.scheme + "://[" + o.host + "]"
+		}
+		return o.scheme + "://" + o.host
+	}
+	return o.scheme + "://" + net.JoinHostPort(o.host, o.port)
+}
+
+// authTransport sends the token with requests to the API origin only,
+// and strips any Authorization header from the others. It also counts the
+// requests sent, redirects included.
+type authTransport struct {
+	base   http.RoundTripper
+	origin origin
+	token  string
+	sent   int
+}
+
+func (t *authTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	r := req.Clone(req.Context())
+	if originOf(req.URL) == t.origin {
+		r.Header.Set("Authorization", "Bearer "+t.token)
+	} else {
+		r.Header.Del("Authorization")
+	}
+	t.sent++
+	return t.base.RoundTrip(r)
+}
+
+// checkRedirect follows redirects on the API origin, up to
+// Limits.Redirects, and refuses any other: the token is not sent away,
+// and a request is not quietly answered by another server.
+func (c *client) checkRedirect(req *http.Request, via []*http.Request) error {
+	if o := originOf(req.URL); o != c.origin {
+		return fmt.Errorf("refused a redirect to %s: %w %s", o, ErrForeignOrigin, c.origin)
+	}
+	if len(via) > c.limits.Redirects {
+		return fmt.Errorf("%w: more than %d", ErrTooManyRedirects, c.limits.Redirects)
+	}
+	return nil
 }
 
 // redact prints a URL without user information, which could hold a
-// credential.
+// credential, and without the token wherever else it appears.
+func (c *client) redact(u *url.URL) string {
+	return c.scrub(redact(u))
+}
+
 func redact(u *url.URL) string {
-	c := *u
-	c.User = nil
-	return c.String()
+	v := *u
+	v.User = nil
+	return v.String()
+}
+
+// scrub replaces the token in s, as it is and as a URL would escape it.
+func (c *client) scrub(s string) string {
+	return scrubSecrets(s, c.secrets)
+}
+
+func (c *client) scrubErr(err error) error {
+	return redactError(err, c.secrets)
 }
 
 // stripURL drops the URL from a *url.Error, which the caller already

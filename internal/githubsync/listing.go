@@ -35,7 +35,11 @@ type listing struct {
 // GitHub does not count against the rate limit.
 func (c *client) listIssues(ctx context.Context, u, etag string, prog *progress) (*listing, error) {
 	l := &listing{index: map[int]int{}, seen: map[int]bool{}}
+	pages := c.newPager("issue listing", c.limits.IssuePages)
 	for next := u; next != ""; {
+		if err := pages.visit(next); err != nil {
+			return nil, err
+		}
 		var page []*listedIssue
 		cond := ""
 		if l.pages == 0 {
@@ -59,6 +63,55 @@ func (c *client) listIssues(ctx context.Context, u, etag string, prog *progress)
 		next = nextLink(resp.header)
 	}
 	return l, nil
+}
+
+// pager follows rel="next" links and stops those that would never end: a
+// link back to a page already read, more pages than the bound allows, or
+// a link away from the API origin.
+type pager struct {
+	c    *client
+	what string
+	max  int
+	// seen maps the normalized query of each page read to its number.
+	// The query, not the path, tells pages apart: GitHub's links name the
+	// repository by id (/repositories/1296269/issues), the first request
+	// by name.
+	seen map[string]int
+}
+
+func (c *client) newPager(what string, max int) *pager {
+	return &pager{c: c, what: what, max: max, seen: map[string]int{}}
+}
+
+// visit admits the page at u, relative to the API base or absolute.
+func (p *pager) visit(u string) error {
+	target, err := p.c.gh.BaseURL.Parse(u)
+	if err != nil {
+		return fmt.Errorf("%s: bad next page link: %w", p.what, p.c.scrubErr(err))
+	}
+	if o := originOf(target); o != p.c.origin {
+		return fmt.Errorf("%s: the next page link points to %s: %w %s", p.what, o, ErrForeignOrigin, p.c.origin)
+	}
+	n := len(p.seen) + 1
+	key := pageKey(target)
+	if earlier, ok := p.seen[key]; ok {
+		return fmt.Errorf("%s: %w: page %d links back to page %d (%s)", p.what, ErrPageLoop, n-1, earlier, p.c.redact(target))
+	}
+	if n > p.max {
+		return fmt.Errorf("%s: %w: more than %d", p.what, ErrTooManyPages, p.max)
+	}
+	p.seen[key] = n
+	return nil
+}
+
+// pageKey is u's query in a canonical form: keys sorted, and page=1 for
+// a first page that names none.
+func pageKey(u *url.URL) string {
+	q := u.Query()
+	if q.Get("page") == "" {
+		q.Set("page", "1")
+	}
+	return q.Encode()
 }
 
 // add takes in one page. An issue seen on an earlier page replaces its
@@ -111,7 +164,7 @@ func (c *client) nextCursor(ctx context.Context, owner, name string, since time.
 	}
 	etag, err := c.primeETag(ctx, listURL(owner, name, cur.Since), out)
 	if err != nil && ctx.Err() != nil {
-		return ticket.Cursor{}, ctx.Err()
+		return ticket.Cursor{}, context.Cause(ctx)
 	}
 	cur.ListETag = etag
 	return cur, nil

@@ -2,6 +2,7 @@ package githubsync
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -18,19 +19,26 @@ func (c *client) waitRateLimit(ctx context.Context, req *http.Request, resp *htt
 	eb := decodeError(body)
 	wait, limited := c.rateLimitWait(resp, eb, &r.secondary)
 	if !limited {
-		return &APIError{Method: "GET", URL: redact(req.URL), Status: resp.StatusCode, Message: eb.Message, Attempts: r.attempt}
+		return c.apiError(req, resp.StatusCode, body, r.attempt)
 	}
 	r.rateWaits++
 	if wait > MaxWait {
-		return fmt.Errorf("GET %s: rate limit exhausted until %s; try again then", redact(req.URL), c.now().Add(wait).UTC().Format(time.RFC3339))
+		return fmt.Errorf("GET %s: rate limit exhausted until %s; try again then", c.redact(req.URL), c.now().Add(wait).UTC().Format(time.RFC3339))
 	}
 	if r.rateWaits > maxRateLimitWaits {
-		return &APIError{Method: "GET", URL: redact(req.URL), Status: resp.StatusCode, Message: eb.Message + " (still rate limited after " + strconv.Itoa(maxRateLimitWaits) + " waits)"}
+		return &APIError{Method: "GET", URL: c.redact(req.URL), Status: resp.StatusCode, Message: c.scrub(eb.Message) + " (still rate limited after " + strconv.Itoa(maxRateLimitWaits) + " waits)"}
 	}
 	// A rate-limited request was not served: it does not use up a
 	// transient attempt.
 	r.attempt--
-	return c.wait(ctx, wait)
+	if err := c.wait(ctx, wait); err != nil {
+		var te *TimeoutError
+		if errors.As(err, &te) {
+			return fmt.Errorf("GET %s: %d rate limited; %w", c.redact(req.URL), resp.StatusCode, err)
+		}
+		return err
+	}
+	return nil
 }
 
 // rateLimitWait tells whether a 403 or 429 is a rate limit and how long to

@@ -52,9 +52,21 @@ type Options struct {
 	// (https://github.example.com/api/v3 on GitHub Enterprise Server);
 	// "" means https://api.github.com/.
 	BaseURL string
-	// HTTPClient carries the requests; nil means a client with a 60 s
-	// timeout.
+	// HTTPClient carries the requests; nil means http.DefaultTransport.
+	// The sync sends through its transport with its own redirect policy
+	// (same origin only, at most MaxRedirects) and adds the token itself,
+	// to requests for the API origin only.
 	HTTPClient *http.Client
+	// RequestTimeout bounds one request, its answer read whole; a request
+	// that runs out is retried like any transient failure. 0 means
+	// DefaultRequestTimeout, a negative value no bound.
+	RequestTimeout time.Duration
+	// Timeout bounds the whole sync, rate-limit waits included. 0 means
+	// DefaultTimeout, a negative value no bound.
+	Timeout time.Duration
+	// Limits bound pages, events and answer sizes; zero fields take the
+	// defaults (MaxIssuePages and the others).
+	Limits Limits
 	// Now is the clock: it stamps the snapshot and measures rate-limit
 	// waits.
 	Now func() time.Time
@@ -76,6 +88,9 @@ type Options struct {
 	// Full ignores the previous snapshot's cursor and reads every ticket
 	// again; tickets no longer listed (deleted, transferred) are dropped.
 	Full bool
+	// AllowEmpty lets a full sync that lists no issues replace a snapshot
+	// that holds some; without it the sync fails with ErrEmptyListing.
+	AllowEmpty bool
 }
 
 // Stats describes a finished sync.
@@ -103,7 +118,8 @@ type listedIssue = github.Issue
 
 // Sync brings prev (nil for none) up to date with the repository and
 // returns the new snapshot. prev is not modified. On error no snapshot is
-// returned: the caller keeps prev.
+// returned: the caller keeps prev. No error message and no string of the
+// snapshot holds the token.
 func Sync(ctx context.Context, prev *ticket.Snapshot, opts Options) (*ticket.Snapshot, Stats, error) {
 	c, err := newClient(opts)
 	if err != nil {
@@ -113,16 +129,27 @@ func Sync(ctx context.Context, prev *ticket.Snapshot, opts Options) (*ticket.Sna
 	if err != nil {
 		return nil, Stats{}, err
 	}
+	if c.syncTimeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeoutCause(ctx, c.syncTimeout, &TimeoutError{Limit: c.syncTimeout})
+		defer cancel()
+		c.deadline = time.Now().Add(c.syncTimeout)
+	}
+	had := 0
+	if prev != nil {
+		had = len(prev.Tickets)
+	}
 	prev, from, full := resumePoint(prev, opts)
 	var stats Stats
 	prog := newProgress(opts.Progress)
 	defer prog.close()
 	finish := func(s *ticket.Snapshot, err error) (*ticket.Snapshot, Stats, error) {
-		stats.Requests, stats.Waited = c.requests, c.waited
+		stats.Requests, stats.Waited = c.auth.sent, c.waited
 		if s != nil {
+			scrubValue(s, c.secrets)
 			stats.Total = len(s.Tickets)
 		}
-		return s, stats, err
+		return s, stats, redactError(err, c.secrets)
 	}
 
 	l, err := c.listIssues(ctx, listURL(owner, name, from.Since), from.ListETag, prog)
@@ -138,6 +165,9 @@ func Sync(ctx context.Context, prev *ticket.Snapshot, opts Options) (*ticket.Sna
 		return finish(&s, nil)
 	}
 	stats.Fetched = len(l.issues)
+	if full && had > 0 && len(l.issues) == 0 && !opts.AllowEmpty {
+		return finish(nil, fmt.Errorf("list issues of %s: %w (%d tickets); not replacing it", opts.Repo, ErrEmptyListing, had))
+	}
 
 	old := keptTickets(prev, full)
 	changed := changedIssues(l.issues, old)
@@ -235,14 +265,21 @@ func mergeTickets(old map[int]*ticket.Ticket, fresh map[int]ticket.Ticket) []tic
 // timeline reads every page of an issue's timeline.
 func (c *client) timeline(ctx context.Context, owner, name string, number int) ([]timelineEvent, error) {
 	next := fmt.Sprintf("repos/%s/%s/issues/%d/timeline?per_page=%d", url.PathEscape(owner), url.PathEscape(name), number, PerPage)
+	pages := c.newPager("timeline", c.limits.TimelinePages)
 	var all []timelineEvent
 	for next != "" {
+		if err := pages.visit(next); err != nil {
+			return nil, err
+		}
 		var page []timelineEvent
 		resp, err := c.get(ctx, next, "", &page)
 		if err != nil {
 			return nil, err
 		}
 		all = append(all, page...)
+		if len(all) > c.limits.TimelineEvents {
+			return nil, fmt.Errorf("%w: more than %d", ErrTooManyEvents, c.limits.TimelineEvents)
+		}
 		next = nextLink(resp.header)
 	}
 	return all, nil
@@ -252,21 +289,29 @@ func (c *client) timeline(ctx context.Context, owner, name string, number int) (
 // there is one, syncs, and replaces the file atomically only when the sync
 // completed. A failed or interrupted sync leaves the file as it was, and
 // the next one resumes from its cursor.
+//
+// A full sync reads the previous snapshot too, only to refuse replacing
+// one that holds tickets with an empty listing (ErrEmptyListing, unless
+// AllowEmpty); a snapshot it cannot read counts as holding some.
 func SyncFile(ctx context.Context, path string, opts Options) (Stats, error) {
 	var prev *ticket.Snapshot
-	if !opts.Full {
-		p, err := ticket.ReadSnapshot(path)
-		switch {
-		case err == nil:
-			prev = p
-		case errors.Is(err, os.ErrNotExist):
-		default:
-			return Stats{}, fmt.Errorf("sync %s: %w (use a full sync to rebuild it)", path, err)
-		}
+	unreadable := false
+	p, err := ticket.ReadSnapshot(path)
+	switch {
+	case err == nil:
+		prev = p
+	case errors.Is(err, os.ErrNotExist):
+	case opts.Full:
+		unreadable = true
+	default:
+		return Stats{}, fmt.Errorf("sync %s: %w (use a full sync to rebuild it)", path, err)
 	}
 	s, stats, err := Sync(ctx, prev, opts)
 	if err != nil {
 		return stats, err
+	}
+	if unreadable && len(s.Tickets) == 0 && !opts.AllowEmpty {
+		return stats, fmt.Errorf("sync %s: %w (the snapshot cannot be read); not replacing it", path, ErrEmptyListing)
 	}
 	if err := ticket.WriteSnapshot(path, s); err != nil {
 		return stats, err
@@ -281,11 +326,36 @@ func newClient(opts Options) (*client, error) {
 	if opts.Now == nil {
 		return nil, errors.New("sync: no clock")
 	}
-	gh, err := apiClient(opts.Token, opts.BaseURL, opts.HTTPClient)
-	if err != nil {
-		return nil, err
+	secrets := secretsOf(opts.Token)
+	c := &client{now: opts.Now, sleep: opts.Sleep, rand: opts.Rand, limits: opts.Limits.withDefaults(), secrets: secrets}
+	c.requestTimeout = orDefault(opts.RequestTimeout, DefaultRequestTimeout)
+	c.syncTimeout = orDefault(opts.Timeout, DefaultTimeout)
+
+	// The token is not given to go-github, whose WithAuthToken would send
+	// it with every request, redirects to other hosts included: the
+	// transport adds it to requests for the API origin only.
+	var hc http.Client
+	if opts.HTTPClient != nil {
+		hc = *opts.HTTPClient
 	}
-	c := &client{gh: gh, http: gh.Client(), now: opts.Now, sleep: opts.Sleep, rand: opts.Rand}
+	base := hc.Transport
+	if base == nil {
+		base = http.DefaultTransport
+	}
+	gh := github.NewClient(nil)
+	if opts.BaseURL != "" {
+		u, err := apiBase(opts.BaseURL, secrets)
+		if err != nil {
+			return nil, fmt.Errorf("sync: %w", err)
+		}
+		gh.BaseURL = u
+	}
+	c.origin = originOf(gh.BaseURL)
+	c.auth = &authTransport{base: base, origin: c.origin, token: opts.Token}
+	hc.Transport = c.auth
+	hc.CheckRedirect = c.checkRedirect
+	c.http = &hc
+	c.gh = gh
 	if c.sleep == nil {
 		c.sleep = sleepTimer
 	}
@@ -295,27 +365,68 @@ func newClient(opts Options) (*client, error) {
 	return c, nil
 }
 
-// apiClient is a go-github client authenticated with token against the
-// REST API at baseURL ("" for https://api.github.com/).
+// apiBase parses the REST API root: an absolute http(s) URL without
+// credentials, ending in a slash as go-github needs.
+func apiBase(baseURL string, secrets []string) (*url.URL, error) {
+	u, err := url.Parse(baseURL)
+	if err != nil || u.Scheme == "" || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
+		return nil, fmt.Errorf("API base URL %q is not an absolute http(s) URL", scrubSecrets(baseURL, secrets))
+	}
+	if u.User != nil {
+		return nil, fmt.Errorf("API base URL %s holds credentials; pass the token alone", redact(u))
+	}
+	if !strings.HasSuffix(u.Path, "/") {
+		u.Path += "/"
+	}
+	return u, nil
+}
+
+// apiClient is a go-github client for the REST API at baseURL ("" for
+// https://api.github.com/) that, like the sync's, sends the token to the
+// API origin only and refuses redirects to any other.
 func apiClient(token, baseURL string, hc *http.Client) (*github.Client, error) {
 	if token == "" {
 		return nil, errors.New("no GitHub token")
 	}
-	if hc == nil {
-		hc = &http.Client{Timeout: 60 * time.Second}
-	}
-	gh := github.NewClient(hc).WithAuthToken(token)
+	u, _ := url.Parse("https://api.github.com/")
 	if baseURL != "" {
-		u, err := url.Parse(baseURL)
-		if err != nil || u.Scheme == "" || u.Host == "" {
-			return nil, fmt.Errorf("API base URL %q is not an absolute URL", baseURL)
+		var err error
+		if u, err = apiBase(baseURL, secretsOf(token)); err != nil {
+			return nil, err
 		}
-		if !strings.HasSuffix(u.Path, "/") {
-			u.Path += "/"
-		}
-		gh.BaseURL = u
 	}
+	c := http.Client{Timeout: 60 * time.Second}
+	if hc != nil {
+		c = *hc
+	}
+	base := c.Transport
+	if base == nil {
+		base = http.DefaultTransport
+	}
+	api := originOf(u)
+	c.Transport = &authTransport{base: base, origin: api, token: token}
+	c.CheckRedirect = func(req *http.Request, via []*http.Request) error {
+		if o := originOf(req.URL); o != api {
+			return fmt.Errorf("refused a redirect to %s: %w %s", o, ErrForeignOrigin, api)
+		}
+		if len(via) > MaxRedirects {
+			return fmt.Errorf("%w: more than %d", ErrTooManyRedirects, MaxRedirects)
+		}
+		return nil
+	}
+	gh := github.NewClient(&c)
+	gh.BaseURL = u
 	return gh, nil
+}
+
+func orDefault(d, def time.Duration) time.Duration {
+	switch {
+	case d == 0:
+		return def
+	case d < 0:
+		return 0
+	}
+	return d
 }
 
 func splitRepo(repo string) (string, string, error) {

@@ -365,7 +365,7 @@ func TestForeignLinkRefused(t *testing.T) {
 	defer api.Close()
 	clk := newClock()
 	_, _, err := Sync(context.Background(), nil, Options{Repo: "a/b", Token: testToken, BaseURL: api.URL, Now: clk.Now, Sleep: clk.Sleep})
-	if err == nil || !strings.Contains(err.Error(), "refuse to follow") || stolen != 0 {
+	if !errors.Is(err, ErrForeignOrigin) || !strings.Contains(err.Error(), "the next page link points to") || stolen != 0 {
 		t.Errorf("err %v, requests to the other host %d", err, stolen)
 	}
 }

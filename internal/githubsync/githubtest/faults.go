@@ -1,9 +1,14 @@
 package githubtest
 
 import (
+	"context"
+	"fmt"
 	"net/http"
+	"net/http/httptest"
+	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -33,6 +38,24 @@ const (
 	DropConnection FaultKind = "drop-connection"
 	// Hang never answers; the client's timeout must fire.
 	Hang FaultKind = "hang"
+
+	// Faults of a hostile or broken server, answered by serveFault.
+
+	// Redirect answers Status (default 302) with Location: Target(r).
+	Redirect FaultKind = "redirect"
+	// NextLink answers as usual but with a Link header whose rel="next"
+	// is Target(r): a page linking back to an earlier one, to another
+	// origin, or on and on.
+	NextLink FaultKind = "next-link"
+	// RawBody answers 200 with Body as it is, as JSON.
+	RawBody FaultKind = "raw-body"
+	// HugeBody answers Status (default 200) with a body of Size bytes, a
+	// JSON array padded with spaces; its length is announced unless
+	// NoLength is set.
+	HugeBody FaultKind = "huge-body"
+	// EchoAuth answers 401 with a message and documentation URL quoting
+	// the Authorization header the request carried.
+	EchoAuth FaultKind = "echo-auth"
 )
 
 // Fault is a failure injected into matching requests.
@@ -47,7 +70,17 @@ type Fault struct {
 	// RetryAfter is the Retry-After of SecondaryLimit and TooManyRequests,
 	// or how long a PrimaryLimit lasts.
 	RetryAfter time.Duration
+	// Target is the Location of Redirect and the next link of NextLink.
+	Target func(*http.Request) string
+	// Body is what RawBody answers.
+	Body []byte
+	// Size and NoLength shape the answer of HugeBody.
+	Size     int64
+	NoLength bool
 }
+
+// Forever, as a fault's Times, makes it fire on every matching request.
+const Forever = -1
 
 func (f *Fault) wait(def time.Duration) time.Duration {
 	if f.RetryAfter > 0 {
@@ -82,7 +115,9 @@ func (s *Server) Pending() int {
 	defer s.mu.Unlock()
 	n := 0
 	for _, f := range s.faults {
-		n += f.Times
+		if f.Times > 0 {
+			n += f.Times
+		}
 	}
 	return n
 }
@@ -92,6 +127,9 @@ func (s *Server) takeFault(r *http.Request) *Fault {
 	for i, f := range s.faults {
 		if f.Match != nil && !f.Match(r) {
 			continue
+		}
+		if f.Times < 0 {
+			return f
 		}
 		f.Times--
 		if f.Times == 0 {
@@ -124,3 +162,129 @@ func Timeline(n int) func(*http.Request) bool {
 
 // AnyTimeline matches every timeline request.
 func AnyTimeline(r *http.Request) bool { return strings.HasSuffix(r.URL.Path, "/timeline") }
+
+// serveFault answers the faults of a hostile or broken server that need
+// no listing: it reports whether it answered.
+func (s *Server) serveFault(w *statusWriter, r *http.Request, f *Fault) bool {
+	switch f.Kind {
+	case Redirect:
+		status := f.Status
+		if status == 0 {
+			status = http.StatusFound
+		}
+		s.rateHeaders(w.Header(), true)
+		w.Header().Set("Location", f.Target(r))
+		w.WriteHeader(status)
+		return true
+	case RawBody:
+		h := w.Header()
+		s.rateHeaders(h, true)
+		h.Set("Content-Type", "application/json; charset=utf-8")
+		h.Set("Content-Length", strconv.Itoa(len(f.Body)))
+		w.WriteHeader(http.StatusOK)
+		w.Write(f.Body)
+		return true
+	case HugeBody:
+		s.writeHuge(w, r, f)
+		return true
+	case EchoAuth:
+		auth := r.Header.Get("Authorization")
+		s.writeError(w, http.StatusUnauthorized, "Bad credentials: "+auth, "https://docs.github.com/rest?auth="+url.QueryEscape(auth), nil)
+		return true
+	}
+	return false
+}
+
+// faultLinks is the Link header of an answer under fault f.
+func (s *Server) faultLinks(r *http.Request, f *Fault, links string) string {
+	if f == nil || f.Kind != NextLink {
+		return links
+	}
+	return fmt.Sprintf(`<%s>; rel="next"`, f.Target(r))
+}
+
+// writeHuge streams f.Size bytes: "[", spaces, "]". It stops when the
+// client hangs up.
+func (s *Server) writeHuge(w *statusWriter, r *http.Request, f *Fault) {
+	status := f.Status
+	if status == 0 {
+		status = http.StatusOK
+	}
+	h := w.Header()
+	s.rateHeaders(h, true)
+	h.Set("Content-Type", "application/json; charset=utf-8")
+	if !f.NoLength {
+		h.Set("Content-Length", strconv.FormatInt(f.Size, 10))
+	}
+	w.WriteHeader(status)
+	chunk := []byte(strings.Repeat(" ", 64<<10))
+	left := f.Size
+	write := func(b []byte) bool {
+		if r.Context().Err() != nil {
+			return false
+		}
+		_, err := w.Write(b)
+		left -= int64(len(b))
+		return err == nil
+	}
+	if left >= 2 && !write([]byte("[")) {
+		return
+	}
+	for left > 1 {
+		if !write(chunk[:min(int64(len(chunk)), left-1)]) {
+			return
+		}
+	}
+	if left == 1 {
+		write([]byte("]"))
+	}
+}
+
+// PageURL is the absolute URL of page n of the listing or timeline r
+// asked for, its other parameters kept.
+func (s *Server) PageURL(r *http.Request, n int) string {
+	q := r.URL.Query()
+	q.Set("page", strconv.Itoa(n))
+	return s.srv.URL + r.URL.Path + "?" + q.Encode()
+}
+
+// NextPage is the page after the one r asked for: as a NextLink target
+// with Times Forever, a listing that never ends.
+func (s *Server) NextPage(r *http.Request) string {
+	n, _ := strconv.Atoi(r.URL.Query().Get("page"))
+	return s.PageURL(r, max(n, 1)+1)
+}
+
+// Foreign is another origin that records what reaches it, for tests that
+// the token never does. It answers every request with an empty array.
+type Foreign struct {
+	URL string
+
+	srv *httptest.Server
+	mu  sync.Mutex
+	log []*http.Request
+}
+
+// NewForeign starts a Foreign server; Close it when done.
+func NewForeign() *Foreign {
+	f := &Foreign{}
+	f.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		f.mu.Lock()
+		f.log = append(f.log, r.Clone(context.Background()))
+		f.mu.Unlock()
+		w.Header().Set("Content-Type", "application/json")
+		w.Write([]byte("[]"))
+	}))
+	f.URL = f.srv.URL
+	return f
+}
+
+// Requests returns the requests received, headers included.
+func (f *Foreign) Requests() []*http.Request {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]*http.Request(nil), f.log...)
+}
+
+// Close stops the server.
+func (f *Foreign) Close() { f.srv.Close() }

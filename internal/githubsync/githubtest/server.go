@@ -5,8 +5,10 @@
 // do not count against the rate limit; x-ratelimit-* headers; error bodies
 // {"message", "documentation_url"}. Faults can be injected per request:
 // server errors, primary and secondary rate limits (with and without
-// Retry-After), 429, truncated JSON, a connection dropped mid-body, and a
-// request that never answers.
+// Retry-After), 429, truncated JSON, a connection dropped mid-body, a
+// request that never answers, and those of a hostile server (faults.go):
+// redirects, next links that loop or lead away, bodies that are not arrays
+// or too large, messages that echo the token.
 package githubtest
 
 import (
@@ -310,6 +312,9 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 			s.writeError(rec, http.StatusForbidden, "Resource not accessible by integration", "https://docs.github.com/rest/issues/issues#list-repository-issues", nil)
 			return
 		}
+		if s.serveFault(rec, r, f) {
+			return
+		}
 	}
 
 	if r.Method != http.MethodGet && s.serveWrite(rec, r) {
@@ -340,6 +345,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
+	links = s.faultLinks(r, f, links)
 	data, _ := json.Marshal(body)
 	sum := sha256.Sum256(data)
 	etag := `W/"` + hex.EncodeToString(sum[:16]) + `"`
