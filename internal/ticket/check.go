@@ -126,13 +126,14 @@ func Check(t *Ticket, latest time.Time) (kind, reason string) {
 	}
 	for i := range t.Events {
 		e := &t.Events[i]
+		if plausible(e.At, latest) && !e.At.Before(t.CreatedAt) {
+			continue
+		}
 		name := fmt.Sprintf("event %d (%s)", i+1, e.Kind)
 		if r := badTime(name, e.At, latest); r != "" {
 			return ExcludedImpossible, r
 		}
-		if e.At.Before(t.CreatedAt) {
-			return ExcludedImpossible, fmt.Sprintf("%s at %s is before created_at %s", name, stamp(e.At), stamp(t.CreatedAt))
-		}
+		return ExcludedImpossible, fmt.Sprintf("%s at %s is before created_at %s", name, stamp(e.At), stamp(t.CreatedAt))
 	}
 	return "", ""
 }
@@ -141,8 +142,17 @@ func tooManyEvents(n int) string {
 	return fmt.Sprintf("%d timeline events, more than the %d a ticket may have (MaxEventsPerTicket)", n, MaxEventsPerTicket)
 }
 
+// plausible reports whether at is neither zero, before Epoch nor after
+// latest (when latest is not zero).
+func plausible(at, latest time.Time) bool {
+	return !at.Before(Epoch) && (latest.IsZero() || !at.After(latest))
+}
+
 // badTime says what is wrong with the time at named name, or "".
 func badTime(name string, at, latest time.Time) string {
+	if plausible(at, latest) {
+		return ""
+	}
 	switch {
 	case at.IsZero():
 		return name + " is missing"

@@ -100,6 +100,11 @@ func countEvents(line []byte, limit int) int {
 	if len(line) < limit*minEventBytes {
 		return 0
 	}
+	return countEventsUpTo(line, limit)
+}
+
+// countEventsUpTo is countEvents on a line of any length.
+func countEventsUpTo(line []byte, limit int) int {
 	n := 0
 	depth := 0
 	inEvents := false // inside a top-level events array, at depth 2

@@ -507,8 +507,12 @@ func readChunks(r io.Reader, size, maxLine int, free chan []byte, emit func(inde
 		}
 		buf = append(buf[:0], carry...)
 		// Read until the buffer holds a line end past size bytes, or the
-		// file ends; a line longer than size grows the buffer.
-		cut := -1
+		// file ends; a line longer than size grows the buffer. What is
+		// carried over past a long line may hold whole lines already.
+		cut := bytes.LastIndexByte(buf, '\n') + 1
+		if cut == 0 {
+			cut = -1
+		}
 		var err error
 		for cut < 0 && err == nil && len(buf) <= maxLine {
 			buf = slices.Grow(buf, size)
