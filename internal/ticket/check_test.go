@@ -316,7 +316,9 @@ func TestHeaderCountNotAllocated(t *testing.T) {
 	pad := strings.Repeat(" \n", announced*minTicketLine/2)
 	path := snapshotFile(t, announced, line(1), pad, line(2))
 	var err error
-	grew := heapGrowth(func() { _, _, err = ReadSnapshotTimelines(path, func(*Snapshot) (Policy, time.Time, error) { return Policy{}, time.Time{}, nil }) })
+	grew := heapGrowth(func() {
+		_, _, err = ReadSnapshotTimelines(path, func(*Snapshot) (Policy, time.Time, error) { return Policy{}, time.Time{}, nil })
+	})
 	if err == nil || !strings.Contains(err.Error(), "announces 400000 tickets, the file holds 2: it is incomplete") {
 		t.Fatalf("got %v", err)
 	}
