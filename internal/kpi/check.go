@@ -64,3 +64,7 @@ func durationOf(s int64) time.Duration {
 // secondsBetween is b − a in whole seconds, without overflow: time.Sub
 // holds at the largest duration, and the seconds are counted from it.
 func secondsBetween(a, b time.Time) int64 { return int64(b.Sub(a) / time.Second) }
+
+// ExcludedSummary says in one line how many tickets were left out of the
+// figures and why, "" when none was.
+func (m *Metrics) ExcludedSummary() string { return ticket.ExcludedSummary(m.Excluded) }

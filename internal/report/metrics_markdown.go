@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"github.com/opsqa/opsqa/internal/kpi"
-	"github.com/opsqa/opsqa/internal/ticket"
 )
 
 // MetricsMarkdown prints the KPIs as GitHub-flavoured Markdown, for a job
@@ -77,7 +76,7 @@ func MetricsMarkdown(w io.Writer, m *kpi.Metrics) error {
 	}
 
 	if len(m.Excluded) > 0 {
-		p.printf("### Tickets left out (%d)\n\n%s.\n\n| Line | Ticket | Class | Why |\n|---|---|---|---|\n", len(m.Excluded), ticket.ExcludedSummary(m.Excluded))
+		p.printf("### Tickets left out (%d)\n\n%s.\n\n| Line | Ticket | Class | Why |\n|---|---|---|---|\n", len(m.Excluded), m.ExcludedSummary())
 		for i, e := range m.Excluded {
 			if i == maxExcludedShown {
 				p.printf("\n… and %d more: `--format json` lists them all.\n", len(m.Excluded)-i)

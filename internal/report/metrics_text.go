@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/opsqa/opsqa/internal/kpi"
-	"github.com/opsqa/opsqa/internal/ticket"
 )
 
 // maxExcludedShown is how many tickets left out the text and Markdown
@@ -110,7 +109,7 @@ func MetricsText(w io.Writer, m *kpi.Metrics) error {
 		}
 	}
 	if len(m.Excluded) > 0 {
-		p.printf("\n%s.\n", ticket.ExcludedSummary(m.Excluded))
+		p.printf("\n%s.\n", m.ExcludedSummary())
 		for i, e := range m.Excluded {
 			if i == maxExcludedShown {
 				p.printf("  … and %d more (--format json lists them all)\n", len(m.Excluded)-i)
