@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -228,9 +229,42 @@ func incidentsSyncRun(ctx context.Context, opts *incidentsSyncOptions) error {
 		fmt.Fprintf(&b, ", %s waiting for rate limits and retries", stats.Waited.Round(1e9))
 	}
 	fmt.Fprintf(&b, " → %s\n", opts.Snapshot)
-	_, err = io.WriteString(env.Out, b.String())
-	return err
+	if _, err := io.WriteString(env.Out, b.String()); err != nil {
+		return err
+	}
+	return syncWarnings(env.ErrOut, path, opts.Snapshot, stats.Dropped)
 }
+
+// syncWarnings reports what metrics and the site will leave out of the
+// snapshot just written (read back, as they read it), and the tickets
+// the sync dropped from it.
+func syncWarnings(w io.Writer, path, name string, dropped []ticket.Excluded) error {
+	s, err := ticket.ReadSnapshot(path)
+	if err != nil {
+		return fmt.Errorf("sync incidents: read back %s: %w", name, err)
+	}
+	if sum := ticket.ExcludedSummary(s.Excluded); sum != "" {
+		fmt.Fprintf(w, "opsqa: warning: %s: %s\n", name, sum)
+		for i, e := range s.Excluded {
+			if i == maxSyncWarnings {
+				fmt.Fprintf(w, "opsqa:   … and %d more ('opsqa metrics --format json' lists them all)\n", len(s.Excluded)-i)
+				break
+			}
+			fmt.Fprintf(w, "opsqa:   %s:%d: #%d %s: %s\n", name, e.Line, e.Number, cmp.Or(string(e.Class), "–"), e.Reason)
+		}
+	}
+	for _, e := range dropped {
+		again := "; 'opsqa incidents sync --full' reads it again"
+		if e.Kind == ticket.ExcludedDuplicate {
+			again = ""
+		}
+		fmt.Fprintf(w, "opsqa: warning: %s:%d: #%d dropped from the snapshot: %s%s\n", name, e.Line, e.Number, e.Reason, again)
+	}
+	return nil
+}
+
+// maxSyncWarnings is how many tickets left out a sync lists one by one.
+const maxSyncWarnings = 20
 
 // loadForms reads the issue forms. A missing form only means its tickets
 // keep no fields, which is said once; a broken one is a configuration error.

@@ -2,6 +2,8 @@ package cli
 
 import (
 	"bytes"
+	"encoding/json"
+	"fmt"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -247,5 +249,59 @@ func TestIncidentsSyncBounds(t *testing.T) {
 	code, out, errOut := runSync(t, dir, empty, now, map[string]string{"GITHUB_TOKEN": syncTestToken, "GITHUB_API_URL": empty.URL}, "--full", "--allow-empty")
 	if code != ExitOK || !strings.Contains(out, "0 tickets fetched, 0 changed, 0 total") {
 		t.Errorf("--allow-empty: exit %d, %q %q", code, out, errOut)
+	}
+}
+
+// TestIncidentsSyncReportsExcluded checks that a sync says which
+// tickets metrics and the site will leave out and why, writes back the
+// ones it can (so that they are reported until fixed), and names the
+// copies it dropped.
+func TestIncidentsSyncReportsExcluded(t *testing.T) {
+	dir, srv, now := syncRepo(t)
+	vars := map[string]string{"GH_TOKEN": syncTestToken, "GITHUB_API_URL": strings.TrimSuffix(srv.URL, "/")}
+	if code, _, errOut := runSync(t, dir, srv, now, vars); code != ExitOK || errOut != "" {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	path := filepath.Join(dir, "data/snapshot.jsonl")
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.SplitAfter(string(data), "\n")
+	lines[0] = strings.Replace(lines[0], `"tickets":23`, `"tickets":24`, 1)
+	lines[3] = strings.Replace(lines[3], `"class":"`, `"class":"x-`, 1)
+	lines = append(lines[:6], append([]string{lines[5]}, lines[6:]...)...) // line 7 repeats line 6
+	if err := os.WriteFile(path, []byte(strings.Join(lines, "")), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var dup, odd ticket.Ticket
+	for i, l := range map[int]string{0: lines[5], 1: lines[3]} {
+		if err := json.Unmarshal([]byte(l), []*ticket.Ticket{&dup, &odd}[i]); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	code, out, errOut := runSync(t, dir, srv, now, vars)
+	if code != ExitOK || !strings.Contains(out, "nothing changed") {
+		t.Fatalf("exit %d, stdout %q, stderr %q", code, out, errOut)
+	}
+	want := fmt.Sprintf("opsqa: warning: data/snapshot.jsonl: 1 ticket left out of the figures: 1 unknown_class\n"+
+		"opsqa:   data/snapshot.jsonl:4: #%d %s: class %q is none of incident, problem, feedback, quiz-result, other\n"+
+		"opsqa: warning: data/snapshot.jsonl:7: #%d dropped from the snapshot: duplicate of ticket #%d at line 6: the first is kept\n",
+		odd.Number, odd.Class, string(odd.Class), dup.Number, dup.Number)
+	if errOut != want {
+		t.Errorf("stderr\n%s\nwant\n%s", errOut, want)
+	}
+	// The ticket of the unknown class is still in the snapshot, and
+	// still reported by the next sync; the copy is gone.
+	snap, err := ticket.ReadSnapshot(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(snap.Tickets) != 22 || len(snap.Excluded) != 1 || snap.Excluded[0].Number != odd.Number {
+		t.Errorf("snapshot: %d tickets, excluded %+v", len(snap.Tickets), snap.Excluded)
+	}
+	if _, _, errOut = runSync(t, dir, srv, now, vars); !strings.Contains(errOut, "1 ticket left out of the figures: 1 unknown_class") || strings.Contains(errOut, "dropped") {
+		t.Errorf("third sync: stderr %q", errOut)
 	}
 }

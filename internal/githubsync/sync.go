@@ -109,6 +109,10 @@ type Stats struct {
 	NotModified bool
 	// Waited is the time spent waiting for rate limits and backoff.
 	Waited time.Duration
+	// Dropped are tickets of the previous snapshot whose lines could not
+	// be read whole (over a limit, a lone surrogate) and that this sync
+	// did not read again: they are not in the new snapshot.
+	Dropped []ticket.Excluded
 }
 
 // listedIssue is an issue of the listing: go-github's Issue decodes every
@@ -299,7 +303,7 @@ func SyncFile(ctx context.Context, path string, opts Options) (Stats, error) {
 	p, err := ticket.ReadSnapshot(path)
 	switch {
 	case err == nil:
-		prev = p
+		prev = withExcluded(p)
 	case errors.Is(err, os.ErrNotExist):
 	case opts.Full:
 		unreadable = true
@@ -316,7 +320,32 @@ func SyncFile(ctx context.Context, path string, opts Options) (Stats, error) {
 	if err := ticket.WriteSnapshot(path, s); err != nil {
 		return stats, err
 	}
+	if prev != nil {
+		for _, e := range prev.Excluded {
+			_, found := slices.BinarySearchFunc(s.Tickets, e.Number, func(t ticket.Ticket, n int) int { return t.Number - n })
+			if e.Ticket == nil && (e.Kind == ticket.ExcludedDuplicate || !found) {
+				stats.Dropped = append(stats.Dropped, e)
+			}
+		}
+	}
 	return stats, nil
+}
+
+// withExcluded puts back into p the tickets its reader left out for what
+// they say (a class, a time), kept whole: the sync writes them back, so
+// that every read reports them until GitHub has them right. Lines that
+// could not be read whole, and later copies of a number, cannot be.
+func withExcluded(p *ticket.Snapshot) *ticket.Snapshot {
+	back := false
+	for _, e := range p.Excluded {
+		if e.Ticket != nil {
+			p.Tickets, back = append(p.Tickets, *e.Ticket), true
+		}
+	}
+	if back {
+		slices.SortStableFunc(p.Tickets, func(a, b ticket.Ticket) int { return a.Number - b.Number })
+	}
+	return p
 }
 
 func newClient(opts Options) (*client, error) {

@@ -50,6 +50,14 @@ type Options struct {
 	// AsOf is "now": nothing after it is seen.
 	AsOf        time.Time
 	Postmortems []Postmortem
+	// Excluded are the tickets the snapshot's reader left out; they are
+	// reported with the figures (Metrics.Excluded), and a postmortem
+	// naming one is not used.
+	Excluded []ticket.Excluded
+	// Latest is the latest time Compute lets a ticket carry
+	// (ticket.Check); zero checks no upper bound. A snapshot's reader
+	// checks its tickets itself.
+	Latest time.Time
 }
 
 // OptionsFromConfig fills Options from opsqa.yaml for the given period.
@@ -87,9 +95,16 @@ func (o *Options) location() *time.Location {
 	return o.Location
 }
 
+// Completion is what Complete did besides the timelines: how the
+// postmortems were used, and the timelines it left out of the figures.
+type Completion struct {
+	Postmortems PostmortemUse
+	Excluded    []ticket.Excluded
+}
+
 // Timelines builds the timeline of every ticket created by the as-of time,
 // completed from the postmortems, in ticket number order.
-func Timelines(tickets []ticket.Ticket, o Options) ([]ticket.Timeline, PostmortemUse) {
+func Timelines(tickets []ticket.Ticket, o Options) ([]ticket.Timeline, Completion) {
 	// Each CPU builds the timelines of its own run of tickets, in place.
 	tls := make([]ticket.Timeline, len(tickets))
 	n := runtime.GOMAXPROCS(0)
@@ -107,42 +122,64 @@ func Timelines(tickets []ticket.Ticket, o Options) ([]ticket.Timeline, Postmorte
 
 // Complete finishes timelines built one per ticket, by Timelines or by
 // ticket.ReadSnapshotTimelines under o's policy and as-of time: it drops
-// those of tickets created after the as-of time, adds the postmortems'
-// milestones under PostmortemRule, and orders them by number. It reuses
-// tls.
-func Complete(tls []ticket.Timeline, o Options) ([]ticket.Timeline, PostmortemUse) {
+// those of tickets created after the as-of time, leaves out (and lists)
+// those whose milestones are impossible (implausible), adds the
+// postmortems' milestones under PostmortemRule, and orders them by
+// number. It reuses tls.
+func Complete(tls []ticket.Timeline, o Options) ([]ticket.Timeline, Completion) {
+	var c Completion
 	kept := tls[:0]
 	for _, tl := range tls {
-		if !tl.Created.After(o.AsOf) {
-			kept = append(kept, tl)
+		if tl.Created.After(o.AsOf) {
+			continue
 		}
+		if reason := implausible(&tl); reason != "" {
+			c.Excluded = append(c.Excluded, ticket.Excluded{Number: tl.Number, Class: tl.Class, Kind: ticket.ExcludedImpossible, Reason: reason})
+			continue
+		}
+		kept = append(kept, tl)
 	}
 	clear(tls[len(kept):])
-	tls, use := applyPostmortems(kept, o.Postmortems, o.AsOf)
+	left := map[int]string{} // numbers left out, with no ticket kept
+	for _, ex := range [][]ticket.Excluded{o.Excluded, c.Excluded} {
+		for _, e := range ex {
+			if _, ok := left[e.Number]; !ok && e.Kind != ticket.ExcludedDuplicate {
+				left[e.Number] = e.Reason
+			}
+		}
+	}
+	tls, c.Postmortems = applyPostmortems(kept, o.Postmortems, o.AsOf, left)
 	// Snapshots come in number order; only postmortem-only incidents, added
 	// last, may break it. Checking first spares moving 100,000 timelines.
 	byNumber := func(a, b ticket.Timeline) int { return a.Number - b.Number }
 	if !slices.IsSortedFunc(tls, byNumber) {
 		slices.SortStableFunc(tls, byNumber)
 	}
-	return tls, use
+	return tls, c
 }
 
-// Compute returns the metrics of tickets under o.
+// Compute returns the metrics of tickets under o. Tickets that
+// ticket.Check refuses (under o.Latest), and later tickets of a number
+// already seen, are left out and listed, as a snapshot's reader does.
 func Compute(tickets []ticket.Ticket, o Options) *Metrics {
-	tls, use := Timelines(tickets, o)
-	return ComputeTimelines(tls, tickets, o, use)
+	s := &ticket.Snapshot{Tickets: slices.Clone(tickets)}
+	ticket.CheckSnapshot(s, o.Latest)
+	o.Excluded = append(slices.Clip(o.Excluded), s.Excluded...)
+	tls, c := Timelines(s.Tickets, o)
+	return ComputeTimelines(tls, s.Tickets, o, c)
 }
 
 // ComputeTimelines is Compute over timelines already built; tickets are
-// read only for feedback ratings.
-func ComputeTimelines(tls []ticket.Timeline, tickets []ticket.Ticket, o Options, use PostmortemUse) *Metrics {
+// read only for feedback ratings. The tickets left out (o.Excluded and
+// c.Excluded) are listed in the metrics.
+func ComputeTimelines(tls []ticket.Timeline, tickets []ticket.Ticket, o Options, c Completion) *Metrics {
 	m := &Metrics{
 		SchemaVersion: SchemaVersion,
 		AsOf:          o.AsOf,
 		Period:        Period{From: o.From, To: o.To},
 		Timezone:      o.location().String(),
-		Postmortems:   use,
+		Postmortems:   c.Postmortems,
+		Excluded:      excludedList(o.Excluded, c.Excluded),
 	}
 	all := make([]*ticket.Timeline, 0, len(tls))
 	for i := range tls {
@@ -173,6 +210,16 @@ func ComputeTimelines(tls []ticket.Timeline, tickets []ticket.Ticket, o Options,
 	return m
 }
 
+// excludedList joins the lists of tickets left out, the reader's first
+// (in file order), never nil.
+func excludedList(lists ...[]ticket.Excluded) []ticket.Excluded {
+	out := []ticket.Excluded{}
+	for _, l := range lists {
+		out = append(out, l...)
+	}
+	return out
+}
+
 func inPeriod(t, from, to time.Time) bool { return !t.Before(from) && t.Before(to) }
 
 // summarize computes every KPI over the tickets for the period [from, to).
@@ -182,7 +229,7 @@ func summarize(tls []*ticket.Timeline, from, to time.Time, o *Options) Summary {
 	t := newTally(o)
 	for _, tl := range tls {
 		if tl.Class == ticket.Incident && tl.Resolved != nil && inPeriod(tl.Resolved.At, from, to) {
-			t.mttr = append(t.mttr, int64(tl.Resolved.At.Sub(tl.Started.At)/time.Second))
+			t.mttr = append(t.mttr, secondsBetween(tl.Started.At, tl.Resolved.At))
 		}
 		if inPeriod(tl.Created, from, to) {
 			t.addOpened(tl)
@@ -247,7 +294,7 @@ func (t *tally) addResponse(tl *ticket.Timeline) {
 		t.s.FirstResponse.NoResponse++
 		t.s.ResolvedWithin24h.NoResponse++
 		if target != nil {
-			if t.o.AsOf.Sub(tl.Created) >= time.Duration(target.TargetSeconds)*time.Second {
+			if t.o.AsOf.Sub(tl.Created) >= durationOf(target.TargetSeconds) {
 				target.Missed++
 			} else {
 				target.Pending++
@@ -255,7 +302,7 @@ func (t *tally) addResponse(tl *ticket.Timeline) {
 		}
 		return
 	}
-	d := int64(tl.FirstResponse.At.Sub(tl.Created) / time.Second)
+	d := secondsBetween(tl.Created, tl.FirstResponse.At)
 	t.fr = append(t.fr, d)
 	if target != nil {
 		t.bySev[tl.Severity] = append(t.bySev[tl.Severity], d)
@@ -272,7 +319,7 @@ func (t *tally) addResponse(tl *ticket.Timeline) {
 // the deadline (a miss), or not yet due.
 func (t *tally) addResolvedWithin(tl *ticket.Timeline) {
 	rw := &t.s.ResolvedWithin24h
-	window := time.Duration(t.o.Targets.ResolvedWithinSeconds) * time.Second
+	window := durationOf(t.o.Targets.ResolvedWithinSeconds)
 	switch tl.Outcome {
 	case ticket.OutcomeNotPlanned, ticket.OutcomeDuplicate:
 		rw.ClosedUnresolved++
@@ -461,7 +508,7 @@ func satisfaction(tickets []ticket.Ticket, from, to time.Time, o *Options) Satis
 // overdue lists open tickets past their deadline, oldest deadline first.
 func overdue(tls []*ticket.Timeline, o *Options) []Overdue {
 	out := []Overdue{}
-	window := time.Duration(o.Targets.ResolvedWithinSeconds) * time.Second
+	window := durationOf(o.Targets.ResolvedWithinSeconds)
 	for _, t := range tls {
 		if t.Outcome != ticket.OutcomeOpen || t.FirstResponse == nil {
 			continue
@@ -474,7 +521,7 @@ func overdue(tls []*ticket.Timeline, o *Options) []Overdue {
 			Number: t.Number, Title: t.Title, URL: t.URL, Class: string(t.Class),
 			Severity: t.Severity, Service: t.Service, Team: o.ServiceTeams[t.Service],
 			Responder: t.Responder, FirstResponse: t.FirstResponse.At, Deadline: deadline,
-			OverdueSeconds: int64(o.AsOf.Sub(deadline) / time.Second),
+			OverdueSeconds: secondsBetween(deadline, o.AsOf),
 		})
 	}
 	sort.SliceStable(out, func(i, j int) bool {

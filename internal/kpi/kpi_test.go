@@ -296,7 +296,8 @@ func TestPostmortemMilestones(t *testing.T) {
 		{Incident: 99, Path: "content/postmortems/z.md", Service: "dns", Severity: "sev2",
 			Started: tm(28, 9, 30), Detected: tm(28, 9, 33), Acknowledged: tm(28, 9, 35), Resolved: tm(28, 9, 58)},
 	}
-	tls, use := Timelines(tickets, o)
+	tls, c := Timelines(tickets, o)
+	use := c.Postmortems
 	byNum := map[int]ticket.Timeline{}
 	for _, tl := range tls {
 		byNum[tl.Number] = tl

@@ -1,6 +1,10 @@
 package kpi
 
-import "time"
+import (
+	"time"
+
+	"github.com/opsqa/opsqa/internal/ticket"
+)
 
 // SchemaVersion is the version of the metrics JSON contract
 // (schemas/metrics.schema.json).
@@ -39,6 +43,10 @@ type Metrics struct {
 	Sources map[string]map[string]int `json:"sources"`
 	// Postmortems says how postmortem documents were used.
 	Postmortems PostmortemUse `json:"postmortems"`
+	// Excluded are the tickets left out of every figure, and why:
+	// duplicates, unknown classes, impossible times, lines the snapshot's
+	// reader refused. None is counted silently; none goes missing.
+	Excluded []ticket.Excluded `json:"excluded"`
 }
 
 // Period is the half-open interval [From, To) the figures cover.

@@ -36,7 +36,11 @@ const PostmortemRule = "started and mitigated: the postmortem wins, because they
 // applyPostmortems completes timelines with the postmortems' milestones
 // under PostmortemRule. Postmortem times after asOf are ignored, as events
 // are.
-func applyPostmortems(tls []ticket.Timeline, pms []Postmortem, asOf time.Time) ([]ticket.Timeline, PostmortemUse) {
+//
+// A postmortem naming a ticket that was left out of the figures (left:
+// its number and why) is not used either: it would bring the incident
+// back on the postmortem's word alone.
+func applyPostmortems(tls []ticket.Timeline, pms []Postmortem, asOf time.Time, left map[int]string) ([]ticket.Timeline, PostmortemUse) {
 	use := PostmortemUse{Matched: []int{}, WithoutTicket: []int{}, Rejected: []RejectedPostmortem{}, Rule: PostmortemRule}
 	if len(pms) == 0 {
 		return tls, use
@@ -58,6 +62,11 @@ func applyPostmortems(tls []ticket.Timeline, pms []Postmortem, asOf time.Time) (
 			return &ticket.Milestone{At: *at, Source: ticket.SourcePostmortem, Ref: pm.Path}
 		}
 		i, ok := index[pm.Incident]
+		if why, out := left[pm.Incident]; !ok && out {
+			use.Rejected = append(use.Rejected, RejectedPostmortem{pm.Incident, pm.Path,
+				fmt.Sprintf("issue #%d is left out of the figures: %s", pm.Incident, why)})
+			continue
+		}
 		if !ok {
 			created := pm.Detected
 			if created == nil {

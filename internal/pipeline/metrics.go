@@ -86,12 +86,17 @@ func computeKPIs(cfg *config.Config, loc *time.Location, root, path string, p pe
 		return nil, err
 	}
 	o.Postmortems = pms
-	tls, use := kpi.Complete(tls, o)
+	o.Excluded = snap.Excluded
+	tls, c := kpi.Complete(tls, o)
+	// The timelines left out name the line of their ticket too.
+	for i := range c.Excluded {
+		c.Excluded[i].Line = snap.LineOf(c.Excluded[i].Number)
+	}
 	return &kpiRun{
 		snapshot:  snap,
 		timelines: tls,
-		metrics:   kpi.ComputeTimelines(tls, snap.Tickets, o, use),
-		use:       use,
+		metrics:   kpi.ComputeTimelines(tls, snap.Tickets, o, c),
+		use:       c.Postmortems,
 		asOf:      o.AsOf,
 	}, nil
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/opsqa/opsqa/internal/review"
 	"github.com/opsqa/opsqa/internal/scorecard"
 	"github.com/opsqa/opsqa/internal/sitegen"
+	"github.com/opsqa/opsqa/internal/ticket"
 	"github.com/opsqa/opsqa/internal/training"
 )
 
@@ -140,6 +141,9 @@ func LoadSite(o SiteOptions) (*Site, error) {
 		// training page, graded with the quizzes' history.
 		src.Training = trainingRecords(repo, o.Root, k.snapshot, k.asOf)
 		so.Training, out.Training = src.Training, src.Training
+		if sum := ticket.ExcludedSummary(k.metrics.Excluded); sum != "" {
+			out.Warnings = append(out.Warnings, fmt.Sprintf("%s: %s ('opsqa metrics' lists them)", o.Snapshot, sum))
+		}
 		for _, r := range k.use.Rejected {
 			out.Warnings = append(out.Warnings, fmt.Sprintf("postmortem %s left out of the KPIs for #%d: %s", r.Path, r.Incident, r.Reason))
 		}

@@ -1,6 +1,7 @@
 package report
 
 import (
+	"fmt"
 	"io"
 	"strings"
 
@@ -70,6 +71,22 @@ func MetricsMarkdown(w io.Writer, m *kpi.Metrics) error {
 		p.printf("### Postmortems not used (%d)\n\n| Incident | Postmortem | Why |\n|---|---|---|\n", len(rej))
 		for _, r := range rej {
 			p.printf("| #%d | %s | %s |\n", r.Incident, MarkdownCell(r.Path), mdText(r.Reason))
+		}
+		p.printf("\n")
+	}
+
+	if len(m.Excluded) > 0 {
+		p.printf("### Tickets left out (%d)\n\n%s.\n\n| Line | Ticket | Class | Why |\n|---|---|---|---|\n", len(m.Excluded), m.ExcludedSummary())
+		for i, e := range m.Excluded {
+			if i == maxExcludedShown {
+				p.printf("\n… and %d more: `--format json` lists them all.\n", len(m.Excluded)-i)
+				break
+			}
+			line := "–"
+			if e.Line > 0 {
+				line = fmt.Sprint(e.Line)
+			}
+			p.printf("| %s | #%d | %s | %s |\n", line, e.Number, MarkdownCell(dash(string(e.Class))), mdText(e.Reason))
 		}
 		p.printf("\n")
 	}

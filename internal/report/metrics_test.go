@@ -68,9 +68,12 @@ func TestMetricsJSONMatchesSchema(t *testing.T) {
 	sch := metricsSchema(t)
 	rejected := sampleMetrics(t, sampleFrom, sampleAsOf)
 	rejected.Postmortems.Rejected = []kpi.RejectedPostmortem{{Incident: 3, Path: "content/postmortems/x.md", Reason: "issue #3 is a feedback ticket"}}
+	excluded := sampleMetrics(t, sampleFrom, sampleAsOf)
+	excluded.Excluded = sampleExcluded()
 	cases := map[string]*kpi.Metrics{
 		"sample":              sampleMetrics(t, sampleFrom, sampleAsOf),
 		"rejected postmortem": rejected,
+		"excluded":            excluded,
 		"one week":            sampleMetrics(t, time.Date(2026, 10, 20, 0, 0, 0, 0, time.UTC), time.Date(2026, 10, 27, 0, 0, 0, 0, time.UTC)),
 		"empty":               sampleMetrics(t, time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(2025, 2, 1, 0, 0, 0, 0, time.UTC)),
 	}
@@ -177,6 +180,60 @@ func TestDur(t *testing.T) {
 	for s, want := range map[int64]string{0: "0s", 59: "59s", 60: "1m00s", 1805: "30m05s", 3600: "1h00m", 86399: "23h59m", 90000: "1d01h", -61: "-1m01s"} {
 		if got := dur(s); got != want {
 			t.Errorf("dur(%d) = %q; want %q", s, got, want)
+		}
+	}
+}
+
+func sampleExcluded() []ticket.Excluded {
+	return []ticket.Excluded{
+		{Number: 12, Class: ticket.Incident, Kind: ticket.ExcludedDuplicate, Reason: "duplicate of ticket #12 at line 9: the first is kept", Line: 40},
+		{Number: 13, Class: "incdent", Kind: ticket.ExcludedUnknownClass, Reason: `class "incdent" is none of incident, problem, feedback, quiz-result, other`, Line: 41},
+		{Number: 14, Class: ticket.Incident, Kind: ticket.ExcludedImpossible, Reason: "resolved @ops before started"},
+	}
+}
+
+// TestMetricsExcludedEveryFormat checks that each format says how many
+// tickets were left out and why, and that the sample leaves out none.
+func TestMetricsExcludedEveryFormat(t *testing.T) {
+	m := sampleMetrics(t, sampleFrom, sampleAsOf)
+	if len(m.Excluded) != 0 || m.MTTR.N != 73 || m.ResolvedWithin24h.Met != 100 || m.ResolvedWithin24h.Eligible != 137 {
+		t.Fatalf("sample: %d excluded, MTTR n=%d, 24 h %d of %d", len(m.Excluded), m.MTTR.N, m.ResolvedWithin24h.Met, m.ResolvedWithin24h.Eligible)
+	}
+	var text bytes.Buffer
+	if err := MetricsText(&text, m); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(text.String(), "left out of the figures") {
+		t.Error("text report of the sample speaks of tickets left out")
+	}
+	m.Excluded = sampleExcluded()
+	for name, tc := range map[string]struct {
+		print func(*bytes.Buffer) error
+		want  []string
+	}{
+		"text": {func(b *bytes.Buffer) error { return MetricsText(b, m) }, []string{
+			"3 tickets left out of the figures: 1 duplicate, 1 impossible_time, 1 unknown_class.\n",
+			"  line 40: #12 incident: duplicate of ticket #12 at line 9: the first is kept\n",
+			"  line 41: #13 incdent: class \"incdent\" is none of",
+			"  #14 incident: resolved @ops before started\n",
+		}},
+		"markdown": {func(b *bytes.Buffer) error { return MetricsMarkdown(b, m) }, []string{
+			"### Tickets left out (3)\n\n3 tickets left out of the figures: 1 duplicate, 1 impossible_time, 1 unknown_class.\n",
+			"| 40 | #12 | incident | duplicate of ticket #12 at line 9: the first is kept |\n",
+			"| – | #14 | incident | resolved @\u2060ops before started |\n",
+		}},
+		"json": {func(b *bytes.Buffer) error { return MetricsJSON(b, m) }, []string{
+			`"excluded": [`, `"number": 12,`, `"kind": "duplicate",`, `"line": 40`,
+		}},
+	} {
+		var b bytes.Buffer
+		if err := tc.print(&b); err != nil {
+			t.Fatal(err)
+		}
+		for _, w := range tc.want {
+			if !strings.Contains(b.String(), w) {
+				t.Errorf("%s: no %q in\n%s", name, w, b.String())
+			}
 		}
 	}
 }

@@ -11,6 +11,18 @@ import (
 	"github.com/opsqa/opsqa/internal/kpi"
 )
 
+// maxExcludedShown is how many tickets left out the text and Markdown
+// reports list one by one; the JSON lists every one.
+const maxExcludedShown = 20
+
+// lineText is "line N: " for a ticket's snapshot line, "" when unknown.
+func lineText(line int) string {
+	if line == 0 {
+		return ""
+	}
+	return fmt.Sprintf("line %d: ", line)
+}
+
 // MetricsText prints the KPIs for a terminal: each target met or MISSED
 // with its figures and n, what was left out of each figure and why, then
 // the breakdowns. Groups of fewer than five are marked with an asterisk.
@@ -94,6 +106,16 @@ func MetricsText(w io.Writer, m *kpi.Metrics) error {
 		}
 		for _, r := range pm.Rejected {
 			p.printf("  left out: %s for #%d: %s\n", r.Path, r.Incident, r.Reason)
+		}
+	}
+	if len(m.Excluded) > 0 {
+		p.printf("\n%s.\n", m.ExcludedSummary())
+		for i, e := range m.Excluded {
+			if i == maxExcludedShown {
+				p.printf("  … and %d more (--format json lists them all)\n", len(m.Excluded)-i)
+				break
+			}
+			p.printf("  %s#%d %s: %s\n", lineText(e.Line), e.Number, dash(string(e.Class)), oneLine(e.Reason))
 		}
 	}
 	p.printf("\n* fewer than %d values: a small sample, not a trend\n", kpi.SmallSampleN)

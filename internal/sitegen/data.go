@@ -130,10 +130,15 @@ func siteData(ms []mount, o *Options) (map[string]any, error) {
 		stale := cmp.Or(o.StaleAfter, 48*time.Hour)
 		age := o.AsOf.Sub(s.SyncedAt)
 		info.Snapshot = &snapshotInfo{SyncedAt: s.SyncedAt.UTC(), Tickets: len(s.Tickets), Age: humanAge(age), Stale: age > stale}
+		// One page per number: a snapshot read from a file has no
+		// duplicates left (the reader lists them), and one built
+		// otherwise keeps its first, so that no page overwrites another.
+		seen := make(map[int]bool, len(s.Tickets))
 		for _, t := range s.Tickets {
-			if t.Class != ticket.Incident && t.Class != ticket.Problem {
+			if t.Class != ticket.Incident && t.Class != ticket.Problem || seen[t.Number] {
 				continue
 			}
+			seen[t.Number] = true
 			v := ticketView{
 				Number: t.Number, Title: t.Title, URL: t.URL, Class: t.Class,
 				Severity: t.Severity, Service: t.Service, State: t.State, StateReason: string(t.StateReason),

@@ -2,6 +2,8 @@ package ticket
 
 import (
 	"errors"
+	"fmt"
+	"slices"
 	"time"
 	"unicode/utf8"
 
@@ -31,6 +33,10 @@ type lineDecoder struct {
 	// build, when set, has each ticket's timeline built from the events
 	// while they are in the buffer; the events are then dropped.
 	build *timelineBuild
+	// latest is the latest time a ticket may carry (Check); maxLine the
+	// longest line decoded.
+	latest  time.Time
+	maxLine int
 }
 
 // timelineBuild is the policy and as-of time timelines are built under
@@ -46,7 +52,7 @@ const blockLen = 4096
 func newLineDecoder() *lineDecoder {
 	return &lineDecoder{
 		events: make([]Event, 0, 64), labels: make([]string, 0, 16), assignees: make([]string, 0, 16),
-		strings: make(map[string]string, 512),
+		strings: make(map[string]string, 512), maxLine: MaxLineBytes,
 	}
 }
 
@@ -55,11 +61,29 @@ func newLineDecoder() *lineDecoder {
 var errInvalidUTF8 = errors.New("invalid UTF-8")
 
 // decode decodes one ticket line into t, and when the decoder builds
-// timelines, t's timeline into tl.
-func (d *lineDecoder) decode(line []byte, t *Ticket, tl *Timeline) error {
-	if !utf8.Valid(line) {
-		return errInvalidUTF8
+// timelines, t's timeline into tl. A line that is not a ticket is an
+// error; a ticket that cannot enter the figures is returned as excluded
+// (its slot is dropped after), its timeline not built: a line over
+// MaxLineBytes or holding a lone surrogate, a ticket with more than
+// MaxEventsPerTicket events (not decoded), one that Check refuses.
+func (d *lineDecoder) decode(line []byte, t *Ticket, tl *Timeline) (*Excluded, error) {
+	if len(line) > d.maxLine {
+		n, class := headOf(line[:min(len(line), longHead)])
+		return &Excluded{Number: n, Class: class, Kind: ExcludedLineTooLong,
+			Reason: fmt.Sprintf("the line is longer than the %d bytes a ticket line may have (MaxLineBytes)", d.maxLine)}, nil
 	}
+	if !utf8.Valid(line) {
+		return nil, errInvalidUTF8
+	}
+	if n := countEvents(line, MaxEventsPerTicket); n > MaxEventsPerTicket {
+		var head ticketHead
+		if err := gojson.Unmarshal(line, &head); err != nil {
+			return nil, err
+		}
+		return &Excluded{Number: head.Number, Class: head.Class, Kind: ExcludedTooManyEvents,
+			Reason: fmt.Sprintf("more than %d timeline events, the most a ticket may have (MaxEventsPerTicket)", MaxEventsPerTicket)}, nil
+	}
+	surrogate := loneSurrogate(line)
 	// The decoder appends to the slices it finds, decoding into the old
 	// elements without zeroing them first: the buffers are kept zeroed.
 	t.Events, t.Labels, t.Assignees = d.events[:0], d.labels[:0], d.assignees[:0]
@@ -67,12 +91,38 @@ func (d *lineDecoder) decode(line []byte, t *Ticket, tl *Timeline) error {
 		clear(d.events[:cap(d.events)])
 		clear(d.labels[:cap(d.labels)])
 		clear(d.assignees[:cap(d.assignees)])
-		return err
+		return nil, err
 	}
 	evs := t.Events
 	d.events = larger(d.events, evs)
 	d.labels = larger(d.labels, t.Labels)
 	d.assignees = larger(d.assignees, t.Assignees)
+	var ex *Excluded
+	switch kind, reason := Check(t, d.latest); {
+	case surrogate >= 0:
+		field := fieldAt(line, surrogate)
+		if field == "" {
+			field = "a key"
+		}
+		ex = &Excluded{Number: t.Number, Class: t.Class, Kind: ExcludedLoneSurrogate,
+			Reason: fmt.Sprintf("%s holds a lone UTF-16 surrogate (%s), which is no character", field, line[surrogate:surrogate+6])}
+	case kind != "":
+		ex = &Excluded{Number: t.Number, Class: t.Class, Kind: kind, Reason: reason}
+		if kind != ExcludedTooManyEvents {
+			// Kept whole for a sync, which writes it back.
+			keep := *t
+			keep.Events = slices.Clone(evs)
+			keep.Labels, keep.Assignees = slices.Clone(t.Labels), slices.Clone(t.Assignees)
+			ex.Ticket = &keep
+		}
+	}
+	if ex != nil {
+		clear(evs)
+		clear(t.Labels)
+		clear(t.Assignees)
+		*t = Ticket{}
+		return ex, nil
+	}
 	d.intern(t)
 	switch {
 	case d.build != nil:
@@ -90,7 +140,13 @@ func (d *lineDecoder) decode(line []byte, t *Ticket, tl *Timeline) error {
 		t.Assignees = pack(&d.nameBlock, assignees)
 		clear(assignees)
 	}
-	return nil
+	return nil, nil
+}
+
+// ticketHead is what is decoded of a ticket whose events are not.
+type ticketHead struct {
+	Number int   `json:"number"`
+	Class  Class `json:"class"`
 }
 
 // larger returns the buffer with the larger capacity: the decoder may have

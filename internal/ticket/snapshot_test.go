@@ -15,7 +15,7 @@ import (
 
 func sampleSnapshot(n int) *Snapshot {
 	at := time.Date(2026, 5, 9, 2, 14, 0, 0, time.UTC)
-	s := &Snapshot{Repository: "example/ops", SyncedAt: at.Add(48 * time.Hour), Cursor: Cursor{Since: at, ListETag: `W/"abc"`}}
+	s := &Snapshot{Repository: "example/ops", SyncedAt: at.Add(time.Duration(n+48) * time.Hour), Cursor: Cursor{Since: at, ListETag: `W/"abc"`}}
 	for i := range n {
 		closed := at.Add(time.Duration(i) * time.Hour)
 		// Every other timeline starts with a label, so that a decoder
@@ -50,6 +50,10 @@ func TestSnapshotRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if got.lines[0] != 2 || got.lines[len(got.lines)-1] != int32(len(want.Tickets)+1) {
+		t.Errorf("line numbers %d … %d, want 2 … %d", got.lines[0], got.lines[len(got.lines)-1], len(want.Tickets)+1)
+	}
+	got.lines = nil
 	if !reflect.DeepEqual(got, want) {
 		t.Fatalf("round trip changed the snapshot:\n got %+v\nwant %+v", got.Tickets[0], want.Tickets[0])
 	}
@@ -125,7 +129,7 @@ func TestReadChunks(t *testing.T) {
 	for _, size := range []int{1, 16, 100, 4096, 1 << 20} {
 		var got []byte
 		free := make(chan []byte, 1)
-		err := readChunks(strings.NewReader(in.String()), size, free, func(index int, data []byte) {
+		err := readChunks(strings.NewReader(in.String()), size, MaxLineBytes, free, func(index int, data []byte, _ bool) {
 			if len(data) == 0 {
 				t.Errorf("size %d: chunk %d is empty", size, index)
 			}
@@ -153,14 +157,14 @@ func TestReadChunks(t *testing.T) {
 func TestReadChunksReaders(t *testing.T) {
 	in := strings.Repeat("{\"number\":1}\n", 100)
 	var got []byte
-	err := readChunks(iotest.OneByteReader(strings.NewReader(in)), 64, make(chan []byte), func(_ int, data []byte) {
+	err := readChunks(iotest.OneByteReader(strings.NewReader(in)), 64, MaxLineBytes, make(chan []byte), func(_ int, data []byte, _ bool) {
 		got = append(got, data...)
 	})
 	if err != nil || string(got) != in {
 		t.Errorf("one byte at a time: err %v, %d of %d bytes", err, len(got), len(in))
 	}
 	broken := io.MultiReader(strings.NewReader(in[:500]), iotest.ErrReader(errors.New("connection reset")))
-	err = readChunks(broken, 64, make(chan []byte), func(int, []byte) {})
+	err = readChunks(broken, 64, MaxLineBytes, make(chan []byte), func(int, []byte, bool) {})
 	if err == nil || !strings.Contains(err.Error(), "connection reset") {
 		t.Errorf("read error: got %v", err)
 	}
@@ -176,16 +180,16 @@ func TestDecodeTicketsSmallChunks(t *testing.T) {
 	}
 	_, body, _ := strings.Cut(buf.String(), "\n")
 	body = strings.ReplaceAll(body, "\n", "\r\n\n") // CRLF and blank lines are skipped
-	got, _, err := decodeTickets(strings.NewReader(body), 2, 64, len(want.Tickets), nil)
+	got, err := decodeTickets(strings.NewReader(body), decodeConfig{firstLine: 2, chunk: 64, maxLine: MaxLineBytes, announced: len(want.Tickets)})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !reflect.DeepEqual(got, want.Tickets) {
-		t.Fatalf("decoded tickets differ:\n got %+v\nwant %+v", got[0], want.Tickets[0])
+	if !reflect.DeepEqual(got.tickets, want.Tickets) {
+		t.Fatalf("decoded tickets differ:\n got %+v\nwant %+v", got.tickets[0], want.Tickets[0])
 	}
 	lines := strings.Split(body, "\n")
 	lines[60] = `{"number":"sixty"}`
-	_, _, err = decodeTickets(strings.NewReader(strings.Join(lines, "\n")), 2, 64, len(want.Tickets), nil)
+	_, err = decodeTickets(strings.NewReader(strings.Join(lines, "\n")), decodeConfig{firstLine: 2, chunk: 64, maxLine: MaxLineBytes, announced: len(want.Tickets)})
 	if err == nil || !strings.HasPrefix(err.Error(), "62:17:") {
 		t.Fatalf("got %v, want an error at line 62", err)
 	}

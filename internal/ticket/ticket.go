@@ -24,6 +24,11 @@ type Snapshot struct {
 	// Cursor lets the next sync ask only for what changed.
 	Cursor  Cursor   `json:"cursor"`
 	Tickets []Ticket `json:"tickets"`
+	// Excluded are the tickets the reader left out (CheckSnapshot,
+	// ReadSnapshot), in file order; they are not written back.
+	Excluded []Excluded `json:"-"`
+	// lines are the file's line numbers of Tickets, when read from one.
+	lines []int32
 }
 
 // Cursor is the state an incremental sync resumes from.
