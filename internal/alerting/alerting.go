@@ -56,6 +56,10 @@ type Scan struct {
 	// Alerts are in file order, exempt ones included.
 	Alerts   []Alert
 	Findings []diag.Diagnostic
+	// NotRuleFiles are the files alert_rules matched that hold no rule
+	// groups at all (a kustomization or an Alertmanager configuration
+	// beside the rules): nothing in them is checked, and lint says so.
+	NotRuleFiles []*document.Document
 }
 
 // Counted returns the alerts that are not exempt: those the coverage is
@@ -129,12 +133,26 @@ func (s *Scan) readRuleFile(r *resolver, doc *document.Document, sups []suppress
 		_, spec := doc.Lookup("spec")
 		_, groups = document.MapLookup(spec, "groups")
 	}
-	if groups == nil || groups.Kind != yaml.SequenceNode {
+	// A file alert_rules names but whose rules cannot be read says so:
+	// otherwise its alerts would go unchecked and the coverage be green.
+	switch {
+	case groups == nil:
+		s.NotRuleFiles = append(s.NotRuleFiles, doc)
+		return
+	case groups.Kind != yaml.SequenceNode:
+		s.report(doc.NodePos(groups), "write groups as a list of rule groups, each with a name and its rules",
+			"groups is not a list: no alert in this file is checked")
 		return
 	}
 	for _, g := range groups.Content {
 		_, rules := document.MapLookup(g, "rules")
 		if rules == nil || rules.Kind != yaml.SequenceNode {
+			at := g
+			if rules != nil {
+				at = rules
+			}
+			s.report(doc.NodePos(at), "give the group its rules as a list",
+				"rule group has no list of rules: no alert in it is checked")
 			continue
 		}
 		for _, rule := range rules.Content {

@@ -44,6 +44,9 @@ coverage of the scorecards.`,
 		for _, f := range scan.Findings {
 			p.ReportDiagnostic(f)
 		}
+		for _, d := range scan.NotRuleFiles {
+			p.CannotApply(d, "alert_rules matches it, but it has no groups: not a Prometheus rule file")
+		}
 		if len(p.Repo.RuleFiles().Docs) == 0 {
 			return
 		}

@@ -64,18 +64,28 @@ func checkConfigPaths(r *repository.Repository) error {
 	return configErrorf("%s", strings.Join(lines, "\n"))
 }
 
-// checkSomethingToLint refuses a folder with neither opsqa.yaml nor a
-// document in the default folders: "0 files checked" would pass it.
+// checkSomethingToLint refuses a folder with no document to lint and no
+// collections named in opsqa.yaml (no opsqa.yaml, or an empty one, and
+// nothing in the default folders): "0 files checked" would pass it.
 func (r *loadedRepo) checkSomethingToLint() error {
-	if r.r.ConfigDoc != nil || len(r.r.Files) > 0 {
+	if r.r.DocumentFiles() > 0 || r.r.Config.CollectionsGiven {
 		return nil
+	}
+	for _, d := range r.r.LoadFindings() {
+		if d.Pos.File == config.FileName {
+			return nil // an opsqa.yaml that cannot be read or decoded: lint says why
+		}
 	}
 	var folders []string
 	for _, c := range r.r.Config.Collections {
 		folders = append(folders, c.Path)
 	}
-	return configErrorf("%s has no %s and no documents in the default folders (%s): write %s with collections naming your runbook folders, or pass --root",
-		r.r.Root, config.FileName, strings.Join(folders, ", "), config.FileName)
+	what := "no " + config.FileName
+	if r.r.ConfigDoc != nil {
+		what = "an " + config.FileName + " that names no collections"
+	}
+	return configErrorf("%s has %s and no documents in the default folders (%s): write %s with collections naming your runbook folders, or pass --root",
+		r.r.Root, what, strings.Join(folders, ", "), config.FileName)
 }
 
 // checkCollections refuses collections that opsqa.yaml names but that

@@ -186,6 +186,10 @@ func Parallel(n int, f func(i int)) {
 	wg.Wait()
 }
 
+// DocumentFiles is the number of Markdown files in the collections,
+// parsed or not.
+func (r *Repository) DocumentFiles() int { return len(r.entries) }
+
 // Docs returns every document, in path order, parsing all that are not
 // parsed yet.
 func (r *Repository) Docs() []*document.Document { return r.parse(r.entries) }
