@@ -181,4 +181,3 @@ func writeCase(t *testing.T, dir string, files []txtar.File) {
 		}
 	}
 }
-
