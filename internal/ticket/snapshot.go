@@ -569,15 +569,6 @@ func skipLine(r io.Reader) ([]byte, error) {
 	}
 }
 
-// readLine returns the next line without its newline.
-func readLine(br *bufio.Reader) ([]byte, error) {
-	b, err := br.ReadBytes('\n')
-	if len(b) > 0 && (err == nil || errors.Is(err, io.EOF)) {
-		return bytes.TrimRight(b, "\r\n"), nil
-	}
-	return nil, err
-}
-
 // WriteSnapshot writes s to path atomically: it writes a temporary file in
 // the same folder, syncs it and renames it over path, so a reader or an
 // interrupted writer never sees a partial snapshot.

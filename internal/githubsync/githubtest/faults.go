@@ -79,7 +79,7 @@ type Fault struct {
 	NoLength bool
 }
 
-// Forever, as a fault's Times, makes it fire on every matching request.
+// Forever is a fault's Times that makes it fire on every matching request.
 const Forever = -1
 
 func (f *Fault) wait(def time.Duration) time.Duration {
