@@ -69,10 +69,11 @@ func Lint(o LintOptions) (*LintResult, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := repo.checkSomethingToLint(); err != nil {
+	// A path named that holds nothing is the more precise complaint.
+	if err := checkPathsLinted(repo, o.Paths); err != nil {
 		return nil, err
 	}
-	if err := checkPathsLinted(repo, o.Paths); err != nil {
+	if err := repo.checkSomethingToLint(); err != nil {
 		return nil, err
 	}
 	var baseline *baseline
